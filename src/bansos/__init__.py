@@ -1,0 +1,3 @@
+"""bansos: an integrated social-assistance system for Indonesia."""
+
+__version__ = "0.1.0"

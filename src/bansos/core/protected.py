@@ -1,0 +1,133 @@
+"""Protected identifiers: AES-GCM encryption at rest plus an HMAC blind index for exact lookup.
+
+Stored form (bytes): b"\x01" + key id (1 byte length + ascii) + 12-byte nonce + ciphertext+tag.
+The key id travels with each value so keys can rotate: the first key in BANSOS_DATA_KEY encrypts,
+every listed key can decrypt. The purpose (e.g. "nik") is bound as associated data, so a value
+copied from the NIK column into the phone column will not decrypt.
+
+The blind index is HMAC-SHA256(index key, purpose + 0x00 + value), truncated to 128 bits and
+hex-encoded: equal values give equal indexes (exact search, joins, duplicate checks) without the
+database ever holding the value. It uses its own key so data keys can rotate without re-indexing.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+FORMAT_VERSION = 1
+INDEX_BYTES = 16
+PURPOSES = frozenset({"nik", "kk", "phone", "account", "provenance"})
+
+
+class ProtectedValueError(ValueError):
+    """A stored value could not be decrypted (wrong key, wrong purpose or tampered bytes)."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    active_id: str
+    keys: dict[str, AESGCM]
+    index_key: bytes
+
+    def encrypt(self, value: str, *, purpose: str) -> bytes:
+        nonce = os.urandom(12)
+        kid = self.active_id.encode("ascii")
+        sealed = self.keys[self.active_id].encrypt(nonce, value.encode("utf-8"), purpose.encode())
+        return bytes([FORMAT_VERSION, len(kid)]) + kid + nonce + sealed
+
+    def decrypt(self, blob: bytes, *, purpose: str) -> str:
+        blob = bytes(blob)
+        if len(blob) < 2 or blob[0] != FORMAT_VERSION:
+            raise ProtectedValueError("unknown protected-value format")
+        kid_len = blob[1]
+        kid = blob[2 : 2 + kid_len].decode("ascii")
+        nonce = blob[2 + kid_len : 14 + kid_len]
+        key = self.keys.get(kid)
+        if key is None:
+            raise ProtectedValueError(f"no key with id {kid!r} is configured")
+        try:
+            return key.decrypt(nonce, blob[14 + kid_len :], purpose.encode()).decode("utf-8")
+        except Exception as exc:  # InvalidTag: wrong key, purpose or tampering
+            raise ProtectedValueError("protected value failed authentication") from exc
+
+    def key_id_of(self, blob: bytes) -> str:
+        blob = bytes(blob)
+        return blob[2 : 2 + blob[1]].decode("ascii")
+
+    def blind_index(self, value: str, *, purpose: str) -> str:
+        mac = hmac.new(self.index_key, purpose.encode() + b"\x00" + value.encode("utf-8"), hashlib.sha256)
+        return mac.hexdigest()[: INDEX_BYTES * 2]
+
+
+def _decode_key(text: str, *, name: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"{name} is not valid base64") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{name} must hold 32-byte keys (AES-256), got {len(raw)} bytes")
+    return raw
+
+
+def parse_keyring(data_keys: str, index_key: str) -> Keyring:
+    if not data_keys or not index_key:
+        raise ImproperlyConfigured(
+            "BANSOS_DATA_KEY and BANSOS_INDEX_KEY must be set (run `bansos keys init` for a local "
+            "install, or set them in the environment)."
+        )
+    keys: dict[str, AESGCM] = {}
+    order: list[str] = []
+    for item in data_keys.split(","):
+        kid, sep, material = item.strip().partition(":")
+        if not sep or not kid or len(kid) > 32:
+            raise ImproperlyConfigured("BANSOS_DATA_KEY entries look like 'k1:<base64 32 bytes>'")
+        keys[kid] = AESGCM(_decode_key(material, name="BANSOS_DATA_KEY"))
+        order.append(kid)
+    return Keyring(active_id=order[0], keys=keys, index_key=_decode_key(index_key, name="BANSOS_INDEX_KEY"))
+
+
+@functools.cache
+def _cached_keyring(data_keys: str, index_key: str) -> Keyring:
+    return parse_keyring(data_keys, index_key)
+
+
+def keyring() -> Keyring:
+    """The keyring from settings (cached per key material, so tests can swap settings)."""
+    return _cached_keyring(settings.BANSOS_DATA_KEY, settings.BANSOS_INDEX_KEY)
+
+
+def encrypt(value: str, *, purpose: str) -> bytes:
+    return keyring().encrypt(value, purpose=purpose)
+
+
+def decrypt(blob: bytes, *, purpose: str) -> str:
+    return keyring().decrypt(blob, purpose=purpose)
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    return keyring().blind_index(value, purpose=purpose)
+
+
+def protect_many(values: Iterable[str | None], *, purpose: str) -> tuple[list[bytes | None], list[str | None]]:
+    """Encrypt and index many values at once, for bulk loads (COPY / bulk insert)."""
+    ring = keyring()
+    blobs: list[bytes | None] = []
+    indexes: list[str | None] = []
+    for value in values:
+        if value is None or value == "":
+            blobs.append(None)
+            indexes.append(None)
+        else:
+            blobs.append(ring.encrypt(value, purpose=purpose))
+            indexes.append(ring.blind_index(value, purpose=purpose))
+    return blobs, indexes
