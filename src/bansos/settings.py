@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bansos.core",
     "bansos.areas",
     "bansos.registry",
+    "bansos.audit",
     "bansos.office",
     "bansos.demo",
 ]

@@ -49,3 +49,24 @@ def neighbourhoods_ensure(*, units: Iterable[tuple[str, str, str]]) -> int:
     ordered = sorted(rows.values(), key=lambda a: (a.code.count("."), a.code))
     Area.objects.bulk_create(ordered, ignore_conflicts=True, batch_size=BATCH)
     return len(ordered)
+
+
+def officer_create(*, username: str, password: str, role: str, area_code: str, full_name: str = "",
+                   office_name: str = "", bank_code: str = ""):
+    """Create (or update) an officer account bound to one role and one area."""
+    from django.contrib.auth import get_user_model
+
+    from bansos.areas.models import Officer, Role
+
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(Role.values)}")
+    area = Area.objects.get(code=area_code)
+    first, _, last = full_name.partition(" ")
+    with transaction.atomic():
+        user, _ = get_user_model().objects.update_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "is_staff": False})
+        user.set_password(password)
+        user.save()
+        Officer.objects.update_or_create(user=user, defaults={"role": role, "area": area, "office_name": office_name,
+                                                              "bank_code": bank_code})
+    return user

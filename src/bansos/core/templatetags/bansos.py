@@ -1,0 +1,28 @@
+from django import template
+
+from bansos.core import masking
+
+register = template.Library()
+
+
+@register.filter
+def mask_name(value: str) -> str:
+    return masking.mask_name(value or "")
+
+
+@register.filter
+def mask_digits(value: str) -> str:
+    return masking.mask_digits(value)
+
+
+@register.filter
+def mask_phone(value: str) -> str:
+    return masking.mask_phone(value)
+
+
+@register.filter
+def rupiah(value) -> str:
+    """12345678 -> 'Rp12.345.678' (Indonesian thousands separator)."""
+    if value is None or value == "":
+        return ""
+    return "Rp" + f"{int(value):,}".replace(",", ".")

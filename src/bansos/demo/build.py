@@ -1,0 +1,84 @@
+"""Building the demo: a fresh database for a pilot region with everything that exists so far."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.db.models import Count
+
+from bansos.areas import catalog
+from bansos.areas.services import areas_load
+from bansos.core.runs import run_finish, run_start
+from bansos.demo.officers import DEMO_PASSWORD, demo_officers_create
+from bansos.registry.bulk import registry_load_population
+from bansos.registry.models import Household
+
+# The national pilot: a few districts of Kabupaten Banyuwangi (Banyuwangi, Glagah, Giri, Genteng).
+DEFAULT_REGIONS = ("35.10.16", "35.10.15", "35.10.17", "35.10.09")
+DEFAULT_PERSONS = 30_000
+DEFAULT_SEED = 2026
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class DemoResult:
+    summary: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, persons: int = DEFAULT_PERSONS,
+               seed: int = DEFAULT_SEED, progress: Progress | None = None) -> DemoResult:
+    """Migrate, load areas, generate the population and load the registry; assumes an empty database."""
+    from bansos.demo.generate import generate_population
+
+    result = DemoResult()
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[name] = round(now - clock, 2)
+        clock = now
+
+    call_command("migrate", verbosity=0, interactive=False)
+    lap("migrate")
+    run = run_start(kind="demo.build", params={"regions": list(regions), "persons": persons, "seed": seed})
+    areas = areas_load(progress=progress)
+    lap("areas")
+    population_dir = work_dir / "population"
+    generated = generate_population(regions=list(regions), persons=persons, seed=seed, out_dir=population_dir,
+                                    progress=progress)
+    lap("generate")
+    registry = registry_load_population(population_dir=population_dir, run=run, progress=progress)
+    lap("registry")
+    logins = demo_officers_create(**_demo_posts(regions))
+    lap("officers")
+    result.summary = {
+        "regions": {code: catalog.by_code()[code].name for code in regions},
+        "areas": {k: areas[k] for k in ("province", "regency", "district", "village")},
+        "population": {"persons": generated.persons, "households": generated.households,
+                       "program_list_rows": generated.list_rows, "files": str(population_dir)},
+        "registry": registry,
+        "logins": [{"username": x.username, "password": DEMO_PASSWORD, "role": x.role, "area": f"{x.area_code} {x.area_name}"}
+                   for x in logins],
+        "timings": result.timings,
+    }
+    run_finish(run=run, summary=result.summary)
+    return result
+
+
+def _demo_posts(regions: tuple[str, ...]) -> dict[str, str]:
+    """Pick the regency, a district and the busiest village of the demo data for the logins."""
+    first = regions[0]
+    regency = ".".join(first.split(".")[:2])
+    busiest = Household.objects.values("village_id").annotate(n=Count("id")).order_by("-n", "village_id").first()
+    if busiest is None:
+        raise RuntimeError("the demo population loaded no households")
+    village = busiest["village_id"]
+    return {"regency": regency, "district": ".".join(village.split(".")[:3]), "village": village}

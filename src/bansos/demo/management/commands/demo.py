@@ -1,0 +1,80 @@
+"""`bansos demo`: build a fresh demo database for a pilot region, print the logins, serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connections
+from rich.console import Console
+from rich.table import Table
+
+from bansos.areas import catalog
+from bansos.core.cli import BatchCommand
+from bansos.demo.build import DEFAULT_PERSONS, DEFAULT_REGIONS, DEFAULT_SEED, demo_build
+
+
+class Command(BatchCommand):
+    help = "Build a fresh demo database for a pilot region (default: four districts of Banyuwangi) and serve it."
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--persons", type=int, default=DEFAULT_PERSONS)
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--region", action="append", default=[], metavar="CODE",
+                            help="dotted region code to populate (repeatable); default: Banyuwangi pilot districts")
+        parser.add_argument("--no-serve", action="store_true", help="stop after building")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
+        parser.add_argument("--reset", action="store_true",
+                            help="allow wiping a non-default database (PostgreSQL) to build the demo in it")
+
+    def run(self, **options):
+        regions = tuple(catalog.dotted(c) for c in options["region"]) or DEFAULT_REGIONS
+        for code in regions:
+            if code not in catalog.by_code():
+                raise CommandError(f"--region {code}: kode wilayah tidak dikenal / unknown region code")
+        self._fresh_database(reset=options["reset"])
+        work_dir = Path(settings.VAR_DIR) / "demo"
+        with self.progress() as progress:
+            result = demo_build(work_dir=work_dir, regions=regions, persons=options["persons"],
+                                seed=options["seed"], progress=progress)
+        summary = {**result.summary, "url": f"http://{options['addr']}/office/"}
+        self.serve_after = not options["no_serve"]
+        self.addr = options["addr"]
+        return summary
+
+    def handle(self, *args, **options):
+        super().handle(*args, **options)
+        if getattr(self, "serve_after", False):
+            call_command("runserver", self.addr, use_reloader=False)
+
+    def print_summary(self, summary):
+        console = Console()
+        console.print(f"[bold]Demo siap / demo ready[/bold] in {summary['seconds']} s: {summary['url']}")
+        console.print(f"Region: {', '.join(f'{k} {v}' for k, v in summary['regions'].items())}")
+        console.print(f"Registry: {summary['registry']}")
+        console.print(f"Program lists written: {summary['population']['program_list_rows']} in {summary['population']['files']}")
+        table = Table(title="Demo logins (password for all: " + summary["logins"][0]["password"] + ")")
+        for col in ("username", "role", "area"):
+            table.add_column(col)
+        for login in summary["logins"]:
+            table.add_row(login["username"], login["role"], login["area"])
+        console.print(table)
+
+    def _fresh_database(self, *, reset: bool) -> None:
+        db = settings.DATABASES["default"]
+        default_file = Path(settings.VAR_DIR) / "bansos.sqlite3"
+        if db["ENGINE"].endswith("sqlite3") and Path(db["NAME"]) == default_file:
+            connections.close_all()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(default_file) + suffix).unlink(missing_ok=True)
+            default_file.parent.mkdir(parents=True, exist_ok=True)
+            return
+        if not reset:
+            raise CommandError("The demo wipes its database. DATABASE_URL points elsewhere than the default demo "
+                               "file; add --reset if you really want it wiped. / Demo menghapus basis data; "
+                               "tambahkan --reset bila memang ingin dihapus.")
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("flush", verbosity=0, interactive=False)

@@ -1,0 +1,64 @@
+"""Officer pages. Thin: every read goes through registry.queries / areas.scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bansos.areas.models import Area
+from bansos.areas.scope import officer_area, scoped, scoped_get
+from bansos.audit.services import access_record
+from bansos.registry import queries
+from bansos.registry.models import Household, Person
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def home(request):
+    area = officer_area(request.user)
+    return render(request, "office/home.html", {"area": area, "counts": queries.area_counts(user=request.user)})
+
+
+@login_required
+@require_GET
+def household_list(request):
+    area = officer_area(request.user)
+    params = {k: request.GET.get(k, "") for k in ("village", "rw", "rt", "q")}
+    qs = queries.household_list(user=request.user, village=params["village"], rw=params["rw"], rt=params["rt"], text=params["q"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    villages = Area.objects.filter(level=Area.Level.VILLAGE, code__in=scoped(Household.objects.all(), request.user).values("village_id")).order_by("name")
+    return render(request, "office/household_list.html", {"area": area, "page": page, "params": params, "villages": villages})
+
+
+@login_required
+@require_GET
+def household_detail(request, pk: int):
+    household = scoped_get(Household.objects.select_related("village__parent__parent", "head"), request.user, pk=pk)
+    members = list(queries.household_members(household=household))
+    for person in members:
+        access_record(person_id=person.pk, user=request.user, action="view", purpose="household page")
+    context = {
+        "household": household,
+        "members": members,
+        "memberships": household.memberships.select_related("person").order_by("start_date", "id"),
+        "profile": household.profiles.order_by("-observed_on").first(),
+        "sources": household.source_values.filter(person__isnull=True).order_by("field", "observed_at"),
+    }
+    return render(request, "office/household_detail.html", context)
+
+
+@login_required
+@require_GET
+def person_detail(request, pk: int):
+    person = scoped_get(Person.objects.select_related("household__village"), request.user, pk=pk)
+    access_record(person_id=person.pk, user=request.user, action="view", purpose="person page")
+    context = {
+        "person": person,
+        "memberships": person.memberships.select_related("household__village").order_by("start_date", "id"),
+        "sources": person.source_values.order_by("field", "observed_at"),
+    }
+    return render(request, "office/person_detail.html", context)
