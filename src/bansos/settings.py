@@ -135,8 +135,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "bansos.core.redact.RedactFilter"}},
+    "formatters": {"redacted": {"()": "bansos.core.redact.RedactingFormatter",
+                                "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "redacted"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

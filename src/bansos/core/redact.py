@@ -24,3 +24,11 @@ class RedactFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted record, tracebacks included (exception messages often
+    carry the offending value)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
