@@ -14,7 +14,3 @@ from bansos.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Static files are served from the apps' folders in tests; no collectstatic output exists.
-import warnings  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
