@@ -171,3 +171,35 @@ class SourceValue(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "field"]), models.Index(fields=["household", "field"])]
+
+
+class RegistryVersion(models.Model):
+    """The registry as published for a period (e.g. `2026-11`): immutable once published, and
+    diffable against the previous version (added, removed with reason, changed)."""
+
+    period = models.CharField(max_length=7, unique=True, help_text="YYYY-MM")
+    published_at = models.DateTimeField()
+    published_by = models.CharField(max_length=150)
+    persons = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"DTSEN {self.period}"
+
+
+class VersionEntry(models.Model):
+    """One person as published in a version; `digest` fingerprints the published attributes so a
+    diff finds changes without storing a copy of every value."""
+
+    version = models.ForeignKey(RegistryVersion, on_delete=models.PROTECT, related_name="entries")
+    person_id = models.BigIntegerField()
+    household_id = models.BigIntegerField(null=True)
+    is_alive = models.BooleanField()
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "person_id"], name="version_entry_unique_person")]
