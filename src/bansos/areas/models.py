@@ -38,14 +38,14 @@ class Area(models.Model):
 
 
 class Role(models.TextChoices):
-    MINISTRY = "ministry", _("Kementerian Sosial / Ministry")
-    PROVINCE = "province", _("Dinas Sosial Provinsi / Province social office")
-    REGENCY = "regency", _("Dinas Sosial Kabupaten/Kota / Regency social office")
-    DISTRICT = "district", _("Kecamatan / District")
-    VILLAGE_OPERATOR = "village_operator", _("Operator Desa/Kelurahan / Village operator")
-    PKH_FACILITATOR = "pkh_facilitator", _("Pendamping PKH / PKH facilitator")
-    BANK = "bank", _("Bank penyalur / Paying bank")
-    AUDITOR = "auditor", _("Auditor / Pengawas")
+    MINISTRY = "ministry", _("Kementerian Sosial")
+    PROVINCE = "province", _("Dinas Sosial Provinsi")
+    REGENCY = "regency", _("Dinas Sosial Kabupaten/Kota")
+    DISTRICT = "district", _("Kecamatan")
+    VILLAGE_OPERATOR = "village_operator", _("Operator Desa/Kelurahan")
+    PKH_FACILITATOR = "pkh_facilitator", _("Pendamping PKH")
+    BANK = "bank", _("Bank penyalur")
+    AUDITOR = "auditor", _("Auditor/Pengawas")
 
 
 class Officer(models.Model):

@@ -12,9 +12,9 @@ class Run(models.Model):
     """
 
     class Status(models.TextChoices):
-        RUNNING = "running", _("berjalan / running")
-        SUCCEEDED = "succeeded", _("selesai / succeeded")
-        FAILED = "failed", _("gagal / failed")
+        RUNNING = "running", _("berjalan")
+        SUCCEEDED = "succeeded", _("selesai")
+        FAILED = "failed", _("gagal")
 
     kind = models.CharField(max_length=64, db_index=True)
     key = models.CharField(max_length=128, blank=True, db_index=True)

@@ -10,25 +10,25 @@ from bansos.core.fields import BlindIndexField, EncryptedField
 
 
 class Sex(models.TextChoices):
-    MALE = "L", _("Laki-laki / Male")
-    FEMALE = "P", _("Perempuan / Female")
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
 
 
 class Relationship(models.TextChoices):
-    HEAD = "head", _("Kepala keluarga / Head")
-    SPOUSE = "spouse", _("Istri/Suami / Spouse")
-    CHILD = "child", _("Anak / Child")
-    CHILD_IN_LAW = "child_in_law", _("Menantu / Child-in-law")
-    GRANDCHILD = "grandchild", _("Cucu / Grandchild")
-    PARENT = "parent", _("Orang tua / Parent")
-    PARENT_IN_LAW = "parent_in_law", _("Mertua / Parent-in-law")
-    OTHER = "other", _("Famili lain / Other relative")
+    HEAD = "head", _("Kepala keluarga")
+    SPOUSE = "spouse", _("Istri/Suami")
+    CHILD = "child", _("Anak")
+    CHILD_IN_LAW = "child_in_law", _("Menantu")
+    GRANDCHILD = "grandchild", _("Cucu")
+    PARENT = "parent", _("Orang tua")
+    PARENT_IN_LAW = "parent_in_law", _("Mertua")
+    OTHER = "other", _("Famili lain")
 
 
 class Disability(models.TextChoices):
-    NONE = "none", _("Tidak ada / None")
-    MILD = "mild", _("Ringan-sedang / Mild or moderate")
-    SEVERE = "severe", _("Berat / Severe")
+    NONE = "none", _("Tidak ada")
+    MILD = "mild", _("Ringan-sedang")
+    SEVERE = "severe", _("Berat")
 
 
 class Household(models.Model):
@@ -37,8 +37,8 @@ class Household(models.Model):
     scope_path = ""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Aktif / Active")
-        DISSOLVED = "dissolved", _("Bubar / Dissolved")
+        ACTIVE = "active", _("Aktif")
+        DISSOLVED = "dissolved", _("Bubar")
 
     kk = EncryptedField(purpose="kk")
     kk_index = BlindIndexField(source="kk", purpose="kk")
@@ -106,10 +106,10 @@ class Membership(models.Model):
     scope_path = "household__"
 
     class EndReason(models.TextChoices):
-        MOVED = "moved", _("Pindah / Moved")
-        SPLIT = "split", _("Pecah KK / Family split")
-        MARRIED = "married", _("Menikah / Married")
-        DEATH = "death", _("Meninggal / Death")
+        MOVED = "moved", _("Pindah")
+        SPLIT = "split", _("Pecah KK")
+        MARRIED = "married", _("Menikah")
+        DEATH = "death", _("Meninggal")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
