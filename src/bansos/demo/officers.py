@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bansos.areas.models import Area, Role
 from bansos.areas.services import officer_create
 
-DEMO_PASSWORD = "bansos-demo-2026"
+DEMO_PASSWORD = "bansos-demo-2026"  # noqa: S105 - printed by `bansos demo` on purpose
 
 
 @dataclass(frozen=True)
