@@ -83,3 +83,26 @@ def test_no_plaintext_identifier_in_the_database_file(tmp_path):
     for secret in (b"3510094107850001", b"3510091203150007", b"081234567890"):
         assert secret not in raw
     assert b"SITI AMINAH" in raw  # the search itself works: unprotected fields are in the file
+
+
+@pytest.mark.django_db
+def test_no_plaintext_identifier_in_any_table_cell(small_registry):
+    """Backend-agnostic: read every cell of every table with raw SQL (no decrypting field code)."""
+    from django.apps import apps
+
+    from bansos.audit.services import access_record
+    from bansos.registry.versions import registry_version_publish
+
+    registry_version_publish(period="2026-11", actor="test")
+    access_record(person_id=small_registry["SLAMET"].pk, user=None)
+    secrets = ["3510090101800001", "3510091203150007", "3510160504900004"]
+    cells = 0
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for cell in row:
+                    cells += 1
+                    text = bytes(cell).decode("latin-1") if isinstance(cell, (bytes, memoryview)) else str(cell)
+                    assert not any(s in text for s in secrets), f"plaintext identifier in {model._meta.db_table}"
+    assert cells > 50
