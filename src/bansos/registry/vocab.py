@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bansos.registry.models import Relationship, SocioEconomicProfile
+from bansos.registry.models import Disability, Relationship, SocioEconomicProfile
 
 # Words for the relationship to the head as they appear on family cards and program lists.
 _RELATIONSHIP_WORDS = {
@@ -27,6 +27,25 @@ def relationship_code(word: str | None) -> str:
     return _RELATIONSHIP_LOOKUP.get(key, _RELATIONSHIP_LOOKUP.get(key.replace(" ", "_"), Relationship.OTHER))
 
 
+_DISABILITY_WORDS = {
+    Disability.NONE: ("tidak ada", "tidak", "none", "-", "0"),
+    Disability.MILD: ("ringan", "sedang", "mild", "1"),
+    Disability.SEVERE: ("berat", "severe", "2"),
+}
+_DISABILITY_LOOKUP = {word: code for code, words in _DISABILITY_WORDS.items() for word in words}
+
+
+def disability_code(word: str | None) -> str:
+    """'BERAT' -> 'severe'; empty -> 'none'. Unknown words raise: a disability grade decides
+    a PKH component, so it is never guessed."""
+    if word is None or not str(word).strip():
+        return Disability.NONE
+    key = " ".join(str(word).lower().split())
+    if key in _DISABILITY_LOOKUP:
+        return _DISABILITY_LOOKUP[key]
+    raise ValueError(f"unknown disability grade {word!r}")
+
+
 # Column names a population file may use for each profile field.
 _PROFILE_ALIASES = {
     "floor_area_m2": ("floor_area_m2", "floor_area", "luas_lantai"),
@@ -38,11 +57,12 @@ _PROFILE_ALIASES = {
     "lighting": ("lighting", "penerangan"),
     "electricity_va": ("electricity_va", "daya_listrik"),
     "cooking_fuel": ("cooking_fuel", "bahan_bakar"),
-    "has_motorcycle": ("has_motorcycle", "motorcycle"),
+    "house_ownership": ("house_ownership", "status_rumah", "kepemilikan_rumah"),
+    "motorcycles": ("motorcycles", "motorcycle", "sepeda_motor"),
     "has_car": ("has_car", "car"),
     "has_fridge": ("has_fridge", "fridge", "refrigerator"),
     "has_ac": ("has_ac", "ac", "air_conditioner"),
-    "has_gold": ("has_gold", "gold"),
+    "has_gold": ("has_gold", "has_gold_10g", "gold", "emas"),
     "has_land": ("has_land", "land"),
     "has_livestock": ("has_livestock", "livestock"),
     "has_tv": ("has_tv", "tv"),

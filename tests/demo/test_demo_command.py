@@ -1,0 +1,65 @@
+"""`bansos demo` end to end, small: build, print the JSON summary, log in as its officers."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from bansos.registry.models import Household, Person
+
+REGION = "35.10.09"
+PERSONS = 1200
+
+
+@pytest.fixture
+def demo_summary(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--json", "--reset", "--persons", str(PERSONS),
+                 "--region", REGION, "--seed", "5", stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_demo_builds_the_registry_and_reports_it(demo_summary, tmp_path):
+    assert demo_summary["registry"]["persons"] == PERSONS == Person.objects.count()
+    assert demo_summary["registry"]["households"] == Household.objects.count() > 200
+    assert set(demo_summary["population"]["program_list_rows"]) == {"PKH", "BPNT", "PBIJK",
+                                                                      "PIP", "BLT"}
+    assert (tmp_path / "demo" / "population" / "ground_truth.csv").exists()
+    assert demo_summary["areas"]["village"] == 83_441
+    assert set(Household.objects.values_list("district_code", flat=True)) == {REGION}
+    assert {x["username"] for x in demo_summary["logins"]} == {
+        "kemensos", "dinsos.provinsi", "dinsos.kabupaten", "kecamatan", "operator.desa",
+        "pendamping.pkh", "bank.bri", "auditor"}
+
+
+def test_demo_logins_work_and_each_sees_its_own_area(demo_summary, client):
+    logins = {x["username"]: x for x in demo_summary["logins"]}
+    operator_village = logins["operator.desa"]["area"].split()[0]
+    mine = Household.objects.filter(village_id=operator_village)
+    other = Household.objects.exclude(village_id=operator_village).first()
+    assert mine.exists() and other is not None
+
+    assert client.login(username="operator.desa", password=logins["operator.desa"]["password"])
+    page = client.get("/office/keluarga/")
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == mine.count()
+    assert client.get(f"/office/keluarga/{mine.first().pk}/").status_code == 200
+    assert client.get(f"/office/keluarga/{other.pk}/").status_code == 404
+
+    client.logout()
+    assert client.login(username="kemensos", password=logins["kemensos"]["password"])
+    assert client.get("/office/keluarga/").context["page"].paginator.count == (
+        Household.objects.count())
+
+
+def test_demo_refuses_to_wipe_another_database_without_reset(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", "--no-serve", "--persons", "10", "--region", REGION)
+    with pytest.raises(CommandError, match="99.99"):
+        call_command("demo", "--no-serve", "--reset", "--region", "99.99")
