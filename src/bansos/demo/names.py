@@ -127,6 +127,8 @@ def to_old_spelling(token: str) -> str:
     """Van Ophuijsen/Soewandi spelling of a modern word: Sukarno -> Soekarno, Joko -> Djoko,
     Cahyono -> Tjahjono, Nyoman -> Njoman, Syamsul -> Sjamsoel, Khairul -> Chairul. A final
     Y stays (Benny, Matulessy): it spells the vowel of Western-style names, never old J."""
+    if any(mark in token for mark in ("DJ", "TJ", "SJ", "OE")):
+        return token  # Djawa, Tjandra, Widjaja: already written the old way
     if len(token) > 1 and token.endswith("Y"):
         return to_old_spelling(token[:-1]) + "Y"
     s = token.replace("CH", "\0")  # Chalimah, Achmad: already old-style, keep as is
@@ -141,14 +143,28 @@ def to_new_spelling(token: str) -> str:
     return s.replace("CH", "KH").replace("\0", "J").replace("\1", "C")
 
 
+@functools.cache
+def _modern_words() -> frozenset[str]:
+    return frozenset(distinct_tokens())
+
+
+@functools.cache
+def is_old_spelling(word: str) -> bool:
+    """A pool word written the pre-1972 way: Soekarno, Djoko, Wajan. Letters alone cannot tell
+    (Panji, Yoel, Simanjuntak are modern spellings), the pools of modern spellings can."""
+    modern = _modern_words()
+    return word not in modern and to_new_spelling(word) in modern
+
+
 def has_old_spelling(name: str) -> bool:
-    return any(mark in name for mark in ("OE", "DJ", "TJ", "SJ", "NJ"))
+    return any(is_old_spelling(word) for word in name.split(" "))
 
 
 def respell(name: str, *, old: bool) -> str:
-    """Convert every word of a name to old (`old=True`) or modern spelling."""
-    convert = to_old_spelling if old else to_new_spelling
-    return " ".join(convert(word) for word in name.split(" "))
+    """Every word of a name in old spelling (`old=True`), or its old-spelled words modern."""
+    if old:
+        return " ".join(to_old_spelling(word) for word in name.split(" "))
+    return " ".join(to_new_spelling(w) if is_old_spelling(w) else w for w in name.split(" "))
 
 
 FAMILY_POOLS = {

@@ -44,15 +44,18 @@ def _scope_codes(village_code: str) -> tuple[str, str, str]:
 def _load_households(path: Path, *, progress: Progress | None, total: int) -> int:
     done = 0
     units: set[tuple[str, str, str]] = set()
+    # The head is written with the household: foreign keys are checked at commit (Django makes
+    # them deferrable), by which time the persons exist.
     fields = ["id", "kk", "kk_index", "village_id", "province_code", "regency_code",
-              "district_code", "rw", "rt", "address"]
-    for c in _batches(path, ["household_id", "kk", "village_code", "rw", "rt", "address"]):
+              "district_code", "rw", "rt", "address", "head_id"]
+    columns = ["household_id", "kk", "village_code", "rw", "rt", "address", "head_person_id"]
+    for c in _batches(path, columns):
         blobs, indexes = protected.protect_many(c["kk"], purpose="kk")
         units.update(zip(c["village_code"], c["rw"], c["rt"], strict=True))
-        rows = [(hid, blob, index, village, *_scope_codes(village), rw, rt, address or "")
-                for hid, blob, index, village, rw, rt, address in zip(
+        rows = [(hid, blob, index, village, *_scope_codes(village), rw, rt, address or "", head)
+                for hid, blob, index, village, rw, rt, address, head in zip(
                     c["household_id"], blobs, indexes, c["village_code"], c["rw"], c["rt"],
-                    c["address"], strict=True)]
+                    c["address"], c["head_person_id"], strict=True)]
         done += rows_insert(model=Household, fields=fields, rows=rows)
         if progress:
             progress("keluarga / households", done, total)
@@ -91,15 +94,6 @@ def _load_persons(path: Path, *, source: str, run: Run | None, observed_at: date
         if progress:
             progress("penduduk / persons", done, total)
     return done
-
-
-def _link_heads(path: Path) -> None:
-    """Heads are set after persons exist (the foreign key points both ways)."""
-    for c in _batches(path, ["household_id", "head_person_id"]):
-        objs = [Household(id=h, head_id=p)
-                for h, p in zip(c["household_id"], c["head_person_id"], strict=True)
-                if p is not None]
-        Household.objects.bulk_update(objs, ["head"], batch_size=1000)
 
 
 def _load_memberships(path: Path) -> int:
@@ -147,7 +141,6 @@ def registry_load_population(*, population_dir: Path, run: Run | None = None,
         households = _load_households(households_path, progress=progress, total=n_households)
         persons = _load_persons(persons_path, source=identity_source, run=run,
                                 observed_at=observed_at, progress=progress, total=n_persons)
-        _link_heads(households_path)
         memberships = _load_memberships(population_dir / "memberships.parquet")
         profiles = _load_profiles(households_path, source=profile_source, observed_on=observed_on)
     return {"households": households, "persons": persons, "memberships": memberships,
