@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bansos.core",
     "bansos.areas",
     "bansos.registry",
+    "bansos.intake",
     "bansos.audit",
     "bansos.office",
     "bansos.demo",

@@ -30,6 +30,10 @@ def test_demo_builds_the_registry_and_reports_it(demo_summary, tmp_path):
     assert set(demo_summary["population"]["program_list_rows"]) == {"PKH", "BPNT", "PBIJK",
                                                                       "PIP", "BLT"}
     assert (tmp_path / "demo" / "population" / "ground_truth.csv").exists()
+    for code, counts in demo_summary["intake"].items():
+        assert counts["rows"] == demo_summary["population"]["program_list_rows"][code]
+        assert counts["rows"] == counts["staged"] + counts["quarantined"]
+        assert counts["staged"] > 0.8 * counts["rows"]
     assert demo_summary["areas"]["village"] == 83_441
     assert set(Household.objects.values_list("district_code", flat=True)) == {REGION}
     assert {x["username"] for x in demo_summary["logins"]} == {

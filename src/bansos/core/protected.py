@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 FORMAT_VERSION = 1
 INDEX_BYTES = 16
-PURPOSES = frozenset({"nik", "kk", "phone", "account", "provenance"})
+PURPOSES = frozenset({"nik", "kk", "phone", "account", "provenance", "quarantine"})
 
 
 class ProtectedValueError(ValueError):

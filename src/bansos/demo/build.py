@@ -14,7 +14,9 @@ from django.db.models import Count
 from bansos.areas import catalog
 from bansos.areas.services import areas_load
 from bansos.core.runs import run_finish, run_start
+from bansos.demo.generate import AS_OF
 from bansos.demo.officers import DEMO_PASSWORD, demo_officers_create
+from bansos.intake.services import list_import_run
 from bansos.registry.bulk import registry_load_population
 from bansos.registry.models import Household
 
@@ -57,6 +59,8 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
     lap("generate")
     registry = registry_load_population(population_dir=population_dir, run=run, progress=progress)
     lap("registry")
+    imports = _import_lists(generated.files, progress=progress)
+    lap("intake")
     logins = demo_officers_create(**_demo_posts(regions))
     lap("officers")
     result.summary = {
@@ -65,12 +69,24 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
         "population": {"persons": generated.persons, "households": generated.households,
                        "program_list_rows": generated.list_rows, "files": str(population_dir)},
         "registry": registry,
+        "intake": imports,
         "logins": [{"username": x.username, "password": DEMO_PASSWORD, "role": x.role, "area": f"{x.area_code} {x.area_name}"}
                    for x in logins],
         "timings": result.timings,
     }
     run_finish(run=run, summary=result.summary)
     return result
+
+
+def _import_lists(files: dict[str, Path], *, progress: Progress | None) -> dict[str, dict]:
+    """Import the five generated program lists as their ministries would send them."""
+    out = {}
+    for code in ("PKH", "BPNT", "PBIJK", "PIP", "BLT"):
+        result = list_import_run(path=files[code.lower()], source_code=code, today=AS_OF.astype(object),
+                                 progress=progress)
+        out[code] = {"rows": result.rows_read, "staged": result.rows_staged,
+                     "quarantined": result.rows_quarantined}
+    return out
 
 
 def _demo_posts(regions: tuple[str, ...]) -> dict[str, str]:

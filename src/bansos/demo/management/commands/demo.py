@@ -56,6 +56,9 @@ class Command(BatchCommand):
         console.print(f"Region: {', '.join(f'{k} {v}' for k, v in summary['regions'].items())}")
         console.print(f"Registry: {summary['registry']}")
         console.print(f"Program lists written: {summary['population']['program_list_rows']} in {summary['population']['files']}")
+        for code, counts in summary["intake"].items():
+            console.print(f"Imported {code}: {counts['rows']} rows = {counts['staged']} staged + "
+                          f"{counts['quarantined']} quarantined")
         table = Table(title="Demo logins (password for all: " + summary["logins"][0]["password"] + ")")
         for col in ("username", "role", "area"):
             table.add_column(col)

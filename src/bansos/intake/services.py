@@ -1,0 +1,267 @@
+"""Importing a program list: read → map → check → stage, batch by batch, resumable.
+
+`list_import_run` is the one entry point for the command, the office upload and the API.
+Every batch is committed together with the import's counters and `batches_done`, so a crash
+leaves whole batches only and a re-run of the same file (same sha256) skips what is done.
+Re-importing a finished file returns the earlier import unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from bansos.audit.services import audit_record
+from bansos.core.runs import run_finish, run_progress, run_start
+from bansos.intake.check import batch_check
+from bansos.intake.export import ORIGIN_ROW, ORIGIN_SHEET
+from bansos.intake.issue_codes import ISSUES
+from bansos.intake.mapping import (
+    SHIPPED_SOURCES,
+    Mapping,
+    mapping_apply,
+    mapping_override,
+    mapping_parse,
+    mapping_resolve,
+    mapping_shipped,
+)
+from bansos.intake.models import ListImport, QuarantinedRow, Source, StagedRow
+from bansos.intake.read import FileIssue, file_batches, file_sniff
+from bansos.intake.stage import batch_stage
+
+Progress = Callable[[str, int, int], None]
+BATCH_ROWS = 50_000
+CHUNK = 1 << 20
+
+
+def sources_ensure(*, using: str = "default") -> list[str]:
+    """Create the shipped sources that do not exist yet (an edited mapping is left alone);
+    returns the codes created."""
+    created = []
+    for code in SHIPPED_SOURCES:
+        if Source.objects.using(using).filter(code=code).exists():
+            continue
+        text = mapping_shipped(source=code)
+        mapping = mapping_parse(text=text)
+        Source.objects.using(using).create(code=code, name=mapping.name, kind=mapping.kind,
+                                           mapping_toml=text, mapping_version=mapping.version)
+        created.append(code)
+    return created
+
+
+def file_sha256(*, path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _issue_dict(issue: FileIssue) -> dict:
+    return {"code": issue.code, "severity": issue.severity, "row": issue.row,
+            "field": issue.field, "message_id": issue.message_id, "message_en": issue.message_en}
+
+
+def _mapping_for(source: Source, overrides: dict[str, str] | None) -> Mapping:
+    mapping = mapping_parse(text=source.mapping_toml)
+    return mapping_override(mapping=mapping, overrides=overrides) if overrides else mapping
+
+
+def _merge(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    for code, n in more.items():
+        counts[code] = counts.get(code, 0) + n
+    return counts
+
+
+def _actor(user) -> str:
+    return getattr(user, "username", "") or "system"
+
+
+def list_import_run(*, path: Path, source_code: str, user=None, file_name: str | None = None,
+                    overrides: dict[str, str] | None = None, area_code: str | None = None,
+                    resubmits: ListImport | None = None, progress: Progress | None = None,
+                    today: date | None = None, batch_rows: int = BATCH_ROWS) -> ListImport:
+    """Import the file at `path` for `source_code`; returns the (new, resumed or earlier)
+    ListImport. `area_code` limits the rows to an area (the submitting officer's)."""
+    path = Path(path)
+    source = Source.objects.get(code=source_code.upper())
+    sha = file_sha256(path=path)
+    existing = ListImport.objects.filter(source=source, file_sha256=sha).first()
+    if existing is not None and existing.status == ListImport.Status.DONE:
+        return existing
+    if resubmits is not None:
+        # A corrected quarantine workbook says which row each line corrects.
+        overrides = {**(overrides or {}), "extra.origin_row": ORIGIN_ROW,
+                     "extra.origin_sheet": ORIGIN_SHEET}
+    if existing is None:
+        _mapping_for(source, overrides)  # a bad mapping is refused before anything is recorded
+        officer = getattr(user, "officer", None) if user is not None else None
+        area = area_code or (officer.area_id if officer else None)
+        existing = ListImport.objects.create(
+            source=source, file_name=file_name or path.name, file_sha256=sha,
+            file_size=path.stat().st_size, mapping_toml=source.mapping_toml,
+            mapping_version=source.mapping_version, submitted_by=user if officer else None,
+            area_id=area, resubmits=resubmits, stored_path=str(path),
+            layout={"overrides": overrides or {}},
+        )
+    return _run(list_import=existing, path=path, progress=progress, today=today,
+                batch_rows=batch_rows, user=user)
+
+
+def _run(*, list_import: ListImport, path: Path, progress: Progress | None, today: date | None,
+         batch_rows: int, user) -> ListImport:
+    report = progress or (lambda step, done, total: None)
+    mapping = mapping_parse(text=list_import.mapping_toml)
+    overrides = list_import.layout.get("overrides") or {}
+    if overrides:
+        mapping = mapping_override(mapping=mapping, overrides=overrides)
+    run = list_import.run or run_start(kind="intake.import", key=list_import.file_sha256,
+                                       params={"source": list_import.source_id,
+                                               "file": list_import.file_name},
+                                       started_by=_actor(user))
+    layout = file_sniff(path=path)
+    resolved = mapping_resolve(mapping=mapping, columns=layout.columns)
+    missing = [{"code": "column_missing", "severity": "warning", "row": None, "field": item,
+                "message_id": f"Kolom tidak ada di berkas: {item}",
+                "message_en": f"Column not in the file: {item}"} for item in resolved.missing]
+    file_issues = [_issue_dict(i) for i in layout.issues] + missing
+    ListImport.objects.filter(pk=list_import.pk).update(
+        status=ListImport.Status.RUNNING, run=run, file_issues=file_issues,
+        layout={**list_import.layout, "kind": layout.kind, "encoding": layout.encoding,
+                "delimiter": layout.delimiter, "header_row": layout.header_row,
+                "sheets": layout.sheets, "columns": layout.columns,
+                "unmapped": list(resolved.unmapped)})
+    list_import.refresh_from_db()
+    fatal = [i for i in layout.issues if i.severity == "error"]
+    if not fatal and "nik" not in resolved.fields and not (
+            {"full_name", "given_name"} & set(resolved.fields)):
+        fatal = [FileIssue(code="columns_unmapped", severity="error",
+                           message_id="Kolom NIK dan nama tidak ditemukan; periksa pemetaan kolom.",
+                           message_en="Neither the NIK nor the name column was found; check the "
+                                      "column mapping.")]
+    if fatal:
+        return _fail(list_import, run, "; ".join(f"{i.message_id} / {i.message_en}" for i in fatal))
+    try:
+        _batches(list_import=list_import, layout=layout, path=path, mapping=mapping,
+                 resolved=resolved, run=run, report=report, today=today, batch_rows=batch_rows)
+    except Exception as exc:
+        _fail(list_import, run, f"{type(exc).__name__}: {exc}")
+        raise
+    # Reading finds more (repeated headers, over-long rows, no data at all): record it all.
+    list_import.file_issues = [_issue_dict(i) for i in layout.issues] + missing
+    list_import.save(update_fields=["file_issues"])
+    fatal = [i for i in layout.issues if i.severity == "error"]
+    if fatal and list_import.rows_read == 0:
+        return _fail(list_import, run, "; ".join(f"{i.message_id} / {i.message_en}" for i in fatal))
+    return _finish(list_import, run, user)
+
+
+def _batches(*, list_import, layout, path, mapping, resolved, run, report, today, batch_rows):
+    within = list_import.area_id if list_import.area_id not in (None, "ID") else None
+    for number, batch in enumerate(file_batches(path=path, layout=layout, batch_rows=batch_rows)):
+        if number < list_import.batches_done:
+            continue  # committed by an earlier, interrupted run
+        checked = batch_check(table=mapping_apply(resolved=resolved, batch=batch),
+                              mapping=mapping, within=within, today=today)
+        with transaction.atomic():
+            staged, quarantined, counts = batch_stage(list_import=list_import, checked=checked)
+            list_import.batches_done = number + 1
+            list_import.rows_read += batch.num_rows
+            list_import.rows_staged += staged
+            list_import.rows_quarantined += quarantined
+            list_import.issue_counts = _merge(dict(list_import.issue_counts), counts)
+            list_import.save(update_fields=["batches_done", "rows_read", "rows_staged",
+                                            "rows_quarantined", "issue_counts"])
+        run_progress(run=run, done=list_import.rows_read)
+        report("baris / rows", list_import.rows_read, 0)
+
+
+def _mark_duplicates(list_import: ListImport) -> int:
+    """A NIK twice in one list is a warning on each of its rows (linkage decides)."""
+    duplicated = (StagedRow.objects.filter(list_import=list_import, nik_index__isnull=False)
+                  .values("nik_index").annotate(n=Count("id")).filter(n__gt=1)
+                  .values_list("nik_index", flat=True))
+    rows = list(StagedRow.objects.filter(list_import=list_import, nik_index__in=list(duplicated))
+                .only("id", "warnings"))
+    for row in rows:
+        row.warnings = ";".join(filter(None, [row.warnings, "nik_duplicate_in_file"]))[:300]
+    StagedRow.objects.bulk_update(rows, ["warnings"], batch_size=1000)
+    return len(rows)
+
+
+def _mark_corrected(list_import: ListImport) -> int:
+    """Quarantined rows of the corrected import that this one staged leave quarantine."""
+    if list_import.resubmits_id is None:
+        return 0
+    staged = {}
+    for row_id, extra in StagedRow.objects.filter(list_import=list_import).values_list("id",
+                                                                                      "extra"):
+        origin = str(extra.get("origin_row") or "").removesuffix(".0")
+        if origin.isdigit():
+            staged[(str(extra.get("origin_sheet") or ""), int(origin))] = row_id
+    rows = list(QuarantinedRow.objects.filter(list_import_id=list_import.resubmits_id,
+                                              status=QuarantinedRow.Status.OPEN))
+    fixed = []
+    for row in rows:
+        if (row.sheet, row.row_number) in staged:
+            row.status = QuarantinedRow.Status.CORRECTED
+            row.corrected_by_id = staged[(row.sheet, row.row_number)]
+            fixed.append(row)
+    QuarantinedRow.objects.bulk_update(fixed, ["status", "corrected_by"], batch_size=1000)
+    return len(fixed)
+
+
+def _finish(list_import: ListImport, run, user) -> ListImport:
+    with transaction.atomic():
+        _mark_corrected(list_import)
+        duplicates = _mark_duplicates(list_import)
+        if duplicates:
+            list_import.issue_counts = _merge(dict(list_import.issue_counts),
+                                              {"nik_duplicate_in_file": duplicates})
+        if list_import.rows_read != list_import.rows_staged + list_import.rows_quarantined:
+            raise AssertionError(f"import {list_import.pk}: {list_import.rows_read} read but "
+                                 f"{list_import.rows_staged} staged + {list_import.rows_quarantined}"
+                                 " quarantined")
+        list_import.status = ListImport.Status.DONE
+        list_import.finished_at = timezone.now()
+        list_import.stored_path = ""
+        list_import.save()
+        audit_record(actor=_actor(user), action="intake.import", target_type="ListImport",
+                     target_id=list_import.pk, data=list_import_summary(list_import=list_import))
+    run_finish(run=run, summary=list_import_summary(list_import=list_import))
+    return list_import
+
+
+def _fail(list_import: ListImport, run, message: str) -> ListImport:
+    list_import.status = ListImport.Status.FAILED
+    list_import.error = message[:2000]
+    list_import.finished_at = timezone.now()
+    list_import.save(update_fields=["status", "error", "finished_at"])
+    run_finish(run=run, summary=list_import_summary(list_import=list_import), failed=True)
+    return list_import
+
+
+def list_import_summary(*, list_import: ListImport) -> dict:
+    """What the command prints with --json and the office page shows."""
+    return {
+        "import": list_import.pk,
+        "run": list_import.run_id,
+        "source": list_import.source_id and list_import.source.code,
+        "file": list_import.file_name,
+        "status": list_import.status,
+        "rows": list_import.rows_read,
+        "staged": list_import.rows_staged,
+        "quarantined": list_import.rows_quarantined,
+        "issues": dict(sorted(list_import.issue_counts.items())),
+        "errors": {c: n for c, n in sorted(list_import.issue_counts.items())
+                   if ISSUES.get(c) is None or ISSUES[c].severity == "error"},
+        "file_issues": [i["code"] for i in list_import.file_issues],
+        "error": list_import.error,
+    }
+
