@@ -4,11 +4,9 @@ Thin: uploads are handed to `services.list_import_run`, reads go through `querie
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,9 +21,8 @@ from bansos.intake import queries
 from bansos.intake.export import quarantine_workbook
 from bansos.intake.issue_codes import ISSUES
 from bansos.intake.mapping import MappingError
-from bansos.intake.services import list_import_run
+from bansos.intake.uploads import ALLOWED_SUFFIXES, UploadRefused, upload_import
 
-ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
 PAGE_SIZE = 50
 
 
@@ -48,27 +45,6 @@ class CorrectionForm(forms.Form):
     file = forms.FileField(label=_("Berkas karantina yang sudah diperbaiki (XLSX)"))
 
 
-def _save_upload(upload) -> Path:
-    """Uploads are kept outside any web root until their import finishes."""
-    folder = Path(settings.MEDIA_ROOT) / "intake"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with open(path, "wb") as f:
-        for chunk in upload.chunks():
-            f.write(chunk)
-    path.chmod(0o600)
-    return path
-
-
-def _run_upload(request, upload, *, source_code: str, resubmits=None):
-    path = _save_upload(upload)
-    try:
-        return list_import_run(path=path, source_code=source_code, user=request.user,
-                               file_name=Path(upload.name).name, resubmits=resubmits)
-    finally:
-        path.unlink(missing_ok=True)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_list(request):
@@ -80,9 +56,9 @@ def import_list(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                result = _run_upload(request, form.cleaned_data["file"],
-                                     source_code=form.cleaned_data["source"])
-            except MappingError as exc:
+                result = upload_import(upload=form.cleaned_data["file"], user=request.user,
+                                       source_code=form.cleaned_data["source"])
+            except (MappingError, UploadRefused) as exc:
                 form.add_error(None, str(exc))
             else:
                 return redirect("intake:import_detail", pk=result.pk)
@@ -134,6 +110,9 @@ def correction_upload(request, pk: int):
     form = CorrectionForm(request.POST, request.FILES)
     if not form.is_valid():
         return redirect("intake:import_detail", pk=pk)
-    result = _run_upload(request, form.cleaned_data["file"], source_code=list_import.source.code,
-                         resubmits=list_import)
+    try:
+        result = upload_import(upload=form.cleaned_data["file"], user=request.user,
+                               source_code=list_import.source.code, resubmits=list_import)
+    except UploadRefused:
+        return redirect("intake:import_detail", pk=pk)
     return redirect("intake:import_detail", pk=result.pk)
