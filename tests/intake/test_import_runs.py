@@ -161,3 +161,40 @@ def test_quarantine_workbook_neutralises_formulas_and_a_correction_clears_the_ro
     row.refresh_from_db()
     assert row.status == QuarantinedRow.Status.CORRECTED
     assert row.corrected_by.nik == "3510094102900001"
+
+
+def test_truncated_workbook_fails_with_a_reason_and_stages_nothing(areas, tmp_path):
+    whole = tmp_path / "pip.xlsx"
+    book = xlsxwriter.Workbook(str(whole))
+    sheet = book.add_worksheet("SD")
+    for c, name in enumerate(["NIK", "Nama Siswa", "Tanggal Lahir"]):
+        sheet.write_string(0, c, name)
+    for r in range(1, 200):
+        sheet.write_string(r, 0, f"35100901018500{r % 100:02d}")
+        sheet.write_string(r, 1, f"SISWA {r}")
+    book.close()
+    cut = tmp_path / "pip-cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    result = list_import_run(path=cut, source_code="PIP")
+    assert result.status == ListImport.Status.FAILED
+    assert result.file_issues and result.file_issues[0]["code"] in {"file_truncated",
+                                                                  "xlsx_unreadable"}
+    assert not StagedRow.objects.exists() and not QuarantinedRow.objects.exists()
+
+
+def test_a_file_that_switches_encoding_halfway_reads_both_halves(areas, tmp_path):
+    first = (HEADER + _row(1).replace("DUSUN KRAJAN", "DUSUN SÉLATAN")).encode("utf-8")
+    second = _row(2).replace("DUSUN KRAJAN", "DUSUN SÉLATAN").encode("cp1252")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(first + second)
+    result = list_import_run(path=path, source_code="PKH")
+    assert (result.rows_staged, result.rows_quarantined) == (2, 0)
+    assert set(StagedRow.objects.values_list("address", flat=True)) == {"DUSUN SÉLATAN"}
+    assert "encoding_fallback" in StagedRow.objects.get(row_number=3).warnings
+
+
+def test_a_row_whose_cells_shifted_is_quarantined(areas, tmp_path):
+    shifted = _row(2).replace("WARGA NOMOR 2", "WARGA; NOMOR 2")
+    result = list_import_run(path=_write(tmp_path, [_row(1), shifted]), source_code="PKH")
+    assert (result.rows_staged, result.rows_quarantined) == (1, 1)
+    assert "row_width_mismatch" in QuarantinedRow.objects.get().issue_codes

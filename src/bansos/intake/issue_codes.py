@@ -49,6 +49,22 @@ _OWN: tuple[tuple[str, Severity, str, str, str], ...] = (
     ("nik_duplicate_in_file", "warning", "nik",
      "NIK ini muncul lebih dari sekali di berkas yang sama. Periksa apakah orangnya sama.",
      "This NIK appears more than once in the same file. Check whether it is the same person."),
+    # --- reading (raised by the readers in a row's `_issues`) -----------------------------
+    # A row whose cells may have shifted or been cut is quarantined for a person to look at:
+    # a NIK read from the wrong column could otherwise pass every check.
+    ("row_too_long", "error", "row",
+     "Baris terlalu panjang sehingga tidak dibaca. Periksa tanda kutip dan akhir baris.",
+     "The row is too long to be read. Check its quotes and line ends."),
+    ("quote_unclosed", "error", "row",
+     "Tanda kutip di baris ini tidak ditutup; isi sel mungkin bergeser. Periksa barisnya.",
+     "A quote in this row is not closed; its cells may have shifted. Check the row."),
+    ("row_width_mismatch", "error", "row",
+     "Jumlah sel di baris ini berbeda dengan jumlah judul kolom; isi sel mungkin bergeser.",
+     "This row has a different number of cells than there are headers; cells may have "
+     "shifted."),
+    ("encoding_fallback", "warning", "row",
+     "Baris ini bukan UTF-8 dan dibaca sebagai Windows-1252. Periksa huruf beraksen.",
+     "This row is not UTF-8 and was read as Windows-1252. Check accented letters."),
     # --- dates ---------------------------------------------------------------------------
     ("date_invalid", "error", "date",
      "Tanggal tidak terbaca atau tidak ada (mis. 31-02). Tulis sebagai HH-BB-TTTT.",
