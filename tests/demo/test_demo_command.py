@@ -56,6 +56,11 @@ def test_demo_logins_work_and_each_sees_its_own_area(demo_summary, client):
     assert client.get(f"/office/keluarga/{other.pk}/").status_code == 404
 
     client.logout()
+    assert client.login(username="dinsos.kabupaten", password=logins["kemensos"]["password"])
+    imports = client.get("/office/impor/")
+    assert imports.context["page"].paginator.count == 5  # the five generated lists
+
+    client.logout()
     assert client.login(username="kemensos", password=logins["kemensos"]["password"])
     assert client.get("/office/keluarga/").context["page"].paginator.count == (
         Household.objects.count())

@@ -59,7 +59,8 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
     lap("generate")
     registry = registry_load_population(population_dir=population_dir, run=run, progress=progress)
     lap("registry")
-    imports = _import_lists(generated.files, progress=progress)
+    regency = ".".join(regions[0].split(".")[:2])
+    imports = _import_lists(generated.files, area_code=regency, progress=progress)
     lap("intake")
     logins = demo_officers_create(**_demo_posts(regions))
     lap("officers")
@@ -78,12 +79,13 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
     return result
 
 
-def _import_lists(files: dict[str, Path], *, progress: Progress | None) -> dict[str, dict]:
-    """Import the five generated program lists as their ministries would send them."""
+def _import_lists(files: dict[str, Path], *, area_code: str, progress: Progress | None
+                  ) -> dict[str, dict]:
+    """Import the five generated program lists as the regency's social office would."""
     out = {}
     for code in ("PKH", "BPNT", "PBIJK", "PIP", "BLT"):
-        result = list_import_run(path=files[code.lower()], source_code=code, today=AS_OF.astype(object),
-                                 progress=progress)
+        result = list_import_run(path=files[code.lower()], source_code=code, area_code=area_code,
+                                 today=AS_OF.astype(object), progress=progress)
         out[code] = {"rows": result.rows_read, "staged": result.rows_staged,
                      "quarantined": result.rows_quarantined}
     return out
