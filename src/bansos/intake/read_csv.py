@@ -44,6 +44,8 @@ def csv_pieces(*, path: Path, layout: FileLayout) -> Iterator[pa.Table]:
 
 
 class _CsvReader:
+    """Reads `f` block by block; `buf` always starts at a record boundary, line `line`."""
+
     def __init__(self, f: BinaryIO, layout: FileLayout, block_bytes: int) -> None:
         assert layout.delimiter is not None
         self.f = f
@@ -51,8 +53,8 @@ class _CsvReader:
         self.delimiter = layout.delimiter
         self.width = len(layout.columns)
         self.block_bytes = block_bytes
-        self.buf = b""  # always starts at a record boundary
-        self.line = layout.data_line  # line number of buf[0]
+        self.buf = b""
+        self.line = layout.data_line
         self.eof = False
 
     def pieces(self) -> Iterator[pa.Table]:
@@ -75,6 +77,8 @@ class _CsvReader:
             if stalled and size > RECORD_LIMIT:
                 yield self._overlong()
                 stalled = False
+            elif stalled and self.eof:  # cannot happen: a final block always yields records
+                raise RuntimeError("CSV reader made no progress at the end of the file")
 
     def _fill(self, *, more: bool) -> None:
         while not self.eof and (more or len(self.buf) < self.block_bytes):
@@ -127,7 +131,8 @@ class _CsvReader:
     def _with_bookkeeping(self, parsed: pa.Table, *, rows: np.ndarray, raw: pa.Array,
                           recoded: np.ndarray, short: bool) -> pa.Table:
         n = parsed.num_rows
-        missing = [pa.chunked_array([pa.nulls(n, pa.string())])] * (self.width - len(parsed.columns))
+        padding = pa.chunked_array([pa.nulls(n, pa.string())])
+        missing = [padding] * (self.width - parsed.num_columns)
         width_code = "row_width_mismatch" if short else None
         both = ";".join(code for code in ("encoding_fallback", width_code) if code)
         issues = pc.if_else(pa.array(recoded), pa.scalar(both, pa.string()),

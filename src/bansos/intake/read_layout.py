@@ -125,8 +125,8 @@ _MESSAGES: dict[str, tuple[Severity, str, str]] = {
         "error",
         "Baris {row}{sheet_id} lebih panjang dari {limit} byte ({size} byte); isinya tidak dibaca, "
         "hanya {limit} byte pertama disimpan. Periksa tanda kutip atau akhir baris di berkas.",
-        "Row {row}{sheet_en} is longer than {limit} bytes ({size} bytes); it was not read, only its "
-        "first {limit} bytes were kept. Check the file's quotes and line ends.",
+        "Row {row}{sheet_en} is longer than {limit} bytes ({size} bytes); it was not read, only "
+        "its first {limit} bytes were kept. Check the file's quotes and line ends.",
     ),
     "quote_unclosed": (
         "warning",
@@ -178,11 +178,12 @@ class FileLayout:
     sheets: list[str]  # XLSX sheets that will be read (same header); [] for CSV
     columns: list[str]  # output column names: stripped, de-duplicated, blanks named
     issues: list[FileIssue] = dataclasses.field(default_factory=list)
-    header: list[str] = dataclasses.field(default_factory=list)  # the header cells as written (stripped)
-    header_raw: bytes = b""  # CSV: the header record's bytes, to rebuild a quarantine file
+    # the header cells as written (stripped); rows equal to them are repeated headers
+    header: list[str] = dataclasses.field(default_factory=list)
+    header_raw: bytes = b""  # CSV: the header record's bytes (no BOM), to rebuild a file
     data_offset: int = 0  # CSV: byte offset where the data records start
     data_line: int = 0  # CSV: line number of the first line after the header record
-    header_rows: dict[str, int] = dataclasses.field(default_factory=dict)  # XLSX: header row per sheet
+    header_rows: dict[str, int] = dataclasses.field(default_factory=dict)  # XLSX, per sheet
 
     @property
     def ok(self) -> bool:

@@ -87,12 +87,14 @@ def rows_finish(table: pa.Table, *, header: Sequence[str], columns: Sequence[str
     header, and name the columns. Returns the table and the `_row`, `_sheet` of the dropped
     header repetitions."""
     cells = [_clean(table.column(i)) for i in range(len(columns))]
-    kept = pc.and_(pc.is_null(table.column(EXTRA)),
-                   pc.invert(pc.fill_null(pc.match_substring(table.column(ISSUES),
-                                                             "row_too_long"), False)))
-    empty = _all(kept, (pc.is_null(col) for col in cells))
-    repeat = _all(kept, (pc.is_null(col) if not name else pc.fill_null(pc.equal(col, name), False)
-                         for col, name in zip(cells, header, strict=True)))
+    # a row with extra cells or one not read (row_too_long) is never dropped
+    droppable = pc.and_(pc.is_null(table.column(EXTRA)),
+                        pc.invert(pc.fill_null(pc.match_substring(table.column(ISSUES),
+                                                                  "row_too_long"), False)))
+    empty = _all(droppable, (pc.is_null(col) for col in cells))
+    repeat = _all(droppable, (pc.is_null(col) if not name else
+                              pc.fill_null(pc.equal(col, name), False)
+                              for col, name in zip(cells, header, strict=True)))
     named = pa.Table.from_arrays(
         cells + [table.column(name) for name in (EXTRA, ROW, SHEET, RAW, ISSUES)],
         schema=output_schema(columns),
