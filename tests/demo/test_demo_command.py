@@ -62,8 +62,11 @@ def test_demo_logins_work_and_each_sees_its_own_area(demo_summary, client):
 
     client.logout()
     assert client.login(username="kemensos", password=logins["kemensos"]["password"])
-    assert client.get("/office/keluarga/").context["page"].paginator.count == (
-        Household.objects.count())
+    everything = client.get("/office/keluarga/")
+    assert everything.context["page"].paginator.count == Household.objects.count()
+    assert 'href="?page=2"' in everything.content.decode()
+    searched = client.get("/office/keluarga/?rw=001").content.decode()
+    assert 'href="?rw=001&amp;page=2"' in searched
 
 
 def test_demo_refuses_to_wipe_another_database_without_reset(db, settings, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -31,7 +33,9 @@ def household_list(request):
     qs = queries.household_list(user=request.user, village=params["village"], rw=params["rw"], rt=params["rt"], text=params["q"])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     villages = Area.objects.filter(level=Area.Level.VILLAGE, code__in=scoped(Household.objects.all(), request.user).values("village_id")).order_by("name")
-    return render(request, "office/household_list.html", {"area": area, "page": page, "params": params, "villages": villages})
+    query = urlencode({k: v for k, v in params.items() if v})
+    return render(request, "office/household_list.html", {"area": area, "page": page, "params": params, "villages": villages,
+                                                          "query": f"{query}&" if query else ""})
 
 
 @login_required
