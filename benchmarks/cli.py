@@ -98,7 +98,8 @@ def list_benchmarks(registry: Registry) -> None:
             if b.sized
             else f"{b.budget_seconds:g} s, size-independent"
         )
-        print(f"{b.name:24} {scope:36} {b.description}")
+        where = f" [{b.database}]" if b.database else ""
+        print(f"{b.name:24} {scope:36} {b.description}{where}")
 
 
 def main(argv: list[str] | None = None, registry: Registry | None = None) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
-def _is_postgres(url: str) -> bool:
+def is_postgres(url: str) -> bool:
     return urlsplit(url).scheme in {"postgres", "postgresql", "pgsql", "postgis"}
 
 
@@ -86,7 +86,7 @@ def django_database(
 
 @contextmanager
 def _database_url(database_url: str | None) -> Iterator[str | None]:
-    if database_url and _is_postgres(database_url):
+    if database_url and is_postgres(database_url):
         with fresh_postgres(database_url) as url:
             os.environ["DATABASE_URL"] = url
             yield url

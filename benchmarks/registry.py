@@ -26,6 +26,8 @@ FixtureFunc = Callable[["FixtureContext"], Mapping[str, Any] | None]
 
 # Budgets of sized benchmarks are stated at this many persons and scaled linearly to the others.
 REFERENCE_SIZE = 1_000_000
+# What `database=` may say: None runs on the run's database (--database-url, else SQLite).
+DATABASES = (None, "sqlite", "postgres")
 
 
 def _target(func: Callable[..., Any]) -> str:
@@ -63,6 +65,9 @@ class Benchmark:
     # With django=True: migrate before the clock (False leaves an empty database to time a
     # benchmark that migrates itself, like `bansos demo`).
     migrate: bool = True
+    # With django=True: "sqlite" or "postgres" pins the database whatever the run's
+    # --database-url (so one run measures both); None uses the run's database.
+    database: str | None = None
     setup: SetupFunc | None = None
     description: str = ""
 
@@ -98,9 +103,12 @@ class Registry:
         fixtures: Iterable[Fixture] = (),
         django: bool = False,
         migrate: bool = True,
+        database: str | None = None,
         setup: SetupFunc | None = None,
     ) -> Callable[[BenchFunc], Benchmark]:
         """Decorator declaring a benchmark in this registry; see benchmarks/README.md."""
+        if database not in DATABASES:
+            raise ValueError(f"database must be one of {DATABASES}, not {database!r}")
 
         def declare(func: BenchFunc) -> Benchmark:
             return self.add(
@@ -115,6 +123,7 @@ class Registry:
                     fixtures=tuple(fixtures),
                     django=django,
                     migrate=migrate,
+                    database=database,
                     setup=setup,
                     description=(func.__doc__ or "").strip().split("\n")[0],
                 )

@@ -27,6 +27,9 @@ _SCRUBBED_ENV = (
     "DJANGO_SETTINGS_MODULE",
 )
 FIXTURE_TIMEOUT = 3600.0
+# Where benchmarks declared with database="postgres" run when --database-url names no server.
+POSTGRES_URL_ENV = "BANSOS_BENCH_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 class FixtureError(RuntimeError):
@@ -55,6 +58,21 @@ def child_env() -> dict[str, str]:
     # The repo root makes `benchmarks` (and test modules declaring benchmarks) importable.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     return env
+
+
+def database_url_for(bench: Benchmark, run_url: str | None) -> str | None:
+    """The server a benchmark runs on (None: SQLite in its scratch directory). A benchmark that
+    pins "postgres" takes the run's --database-url if that is PostgreSQL, else
+    $BANSOS_BENCH_POSTGRES_URL, else the local server; one pinning "sqlite" ignores the option."""
+    from benchmarks.djangoenv import is_postgres
+
+    if bench.database == "sqlite":
+        return None
+    if bench.database == "postgres":
+        if run_url and is_postgres(run_url):
+            return run_url
+        return os.environ.get(POSTGRES_URL_ENV) or DEFAULT_POSTGRES_URL
+    return run_url
 
 
 def _shown(path: Path) -> str:
@@ -172,7 +190,7 @@ def run_one(bench: Benchmark, size: int | None, opts: RunOptions) -> Result:
         "seed": opts.seed,
         "scratch": str(scratch),
         "fixtures": fixtures,
-        "database_url": opts.database_url,
+        "database_url": database_url_for(bench, opts.database_url),
     }
     try:
         outcome, error = spawn(request, opts.work / "logs" / label, timeout_for(bench, size))

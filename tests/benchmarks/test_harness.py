@@ -12,6 +12,7 @@ from benchmarks.context import Context, FixtureContext
 from benchmarks.registry import Registry, fixture, resolve
 from benchmarks.report import render
 from benchmarks.results import CRASHED, OK, Result, is_within_budget, load, merge, save
+from benchmarks.runner import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, database_url_for
 
 # A registry of its own, so these dummies never show up in `make bench`.
 DUMMIES = Registry()
@@ -75,6 +76,28 @@ def test_same_name_twice_is_refused() -> None:
     registry.benchmark("x", budget_seconds=1)(first)
     with pytest.raises(ValueError, match="declared twice"):
         registry.benchmark("x", budget_seconds=1)(second)
+
+
+def test_a_benchmark_can_pin_its_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = Registry()
+
+    def noop(ctx: Context) -> None: ...
+
+    either = registry.benchmark("either", budget_seconds=1)(noop)
+    lite = registry.benchmark("lite", budget_seconds=1, database="sqlite")(noop)
+    pg = registry.benchmark("pg", budget_seconds=1, database="postgres")(noop)
+    server = "postgresql://bench@db.example:5432/x"
+    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
+    assert database_url_for(either, None) is None
+    assert database_url_for(either, server) == server
+    assert database_url_for(lite, server) is None
+    assert database_url_for(pg, server) == server
+    assert database_url_for(pg, None) == DEFAULT_POSTGRES_URL
+    assert database_url_for(pg, "sqlite:////tmp/x.sqlite3") == DEFAULT_POSTGRES_URL
+    monkeypatch.setenv(POSTGRES_URL_ENV, server)
+    assert database_url_for(pg, None) == server
+    with pytest.raises(ValueError, match="database must be"):
+        registry.benchmark("bad", budget_seconds=1, database="mysql")
 
 
 def test_budget_check_covers_time_and_memory() -> None:

@@ -106,3 +106,32 @@ def test_no_plaintext_identifier_in_any_table_cell(small_registry):
                     text = bytes(cell).decode("latin-1") if isinstance(cell, (bytes, memoryview)) else str(cell)
                     assert not any(s in text for s in secrets), f"plaintext identifier in {model._meta.db_table}"
     assert cells > 50
+
+
+def test_bulk_protection_gives_what_one_value_at_a_time_gives():
+    import hashlib
+    import hmac
+
+    ring = parse_keyring(f"k2:{_key(b'b')},k1:{_key(b'a')}", _key(b"i"))
+    values = ["3510094107850001", "", None, "3510094107850001", "081234567890", "é"]
+    blobs = ring.encrypt_many(values, purpose="nik")
+    indexes = ring.index_many(values, purpose="nik")
+    assert blobs[1] is blobs[2] is None and indexes[1] is indexes[2] is None
+    assert blobs[0] != blobs[3]  # a fresh nonce for each value, equal or not
+    for value, blob, index in zip(values, blobs, indexes, strict=True):
+        if value:
+            assert ring.key_id_of(blob) == "k2"
+            assert ring.decrypt(blob, purpose="nik") == value
+            # The index format is HMAC-SHA256(index key, purpose NUL value), 32 hex digits.
+            expected = hmac.new(b"i" * 32, b"nik\x00" + value.encode(), hashlib.sha256)
+            assert index == expected.hexdigest()[:32] == ring.blind_index(value, purpose="nik")
+    with pytest.raises(ProtectedValueError):
+        ring.decrypt(blobs[0], purpose="kk")
+    assert ring.index_many(["x"], purpose="kk") != ring.index_many(["x"], purpose="nik")
+
+
+def test_protect_many_takes_any_iterable():
+    blobs, indexes = protected.protect_many(iter(["1", None]), purpose="phone")
+    assert protected.decrypt(blobs[0], purpose="phone") == "1" and blobs[1] is None
+    assert indexes == [protected.blind_index("1", purpose="phone"), None]
+    assert protected.decrypt(protected.encrypt_many(("2",), purpose="kk")[0], purpose="kk") == "2"

@@ -68,6 +68,9 @@ class BlindIndexField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         kwargs.update(source=self.source, purpose=self.purpose)
         kwargs.pop("editable", None)
+        if not self.db_index:
+            # Indexed unless told otherwise: say so, or a migration would bring the index back.
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):

@@ -83,13 +83,15 @@ class StagedRow(models.Model):
 
     scope_path = ""
 
-    list_import = models.ForeignKey(ListImport, on_delete=models.CASCADE, related_name="staged")
+    # Indexed by the unique constraint below, of which it is the first column.
+    list_import = models.ForeignKey(ListImport, on_delete=models.CASCADE, related_name="staged",
+                                    db_index=False)
     row_number = models.PositiveIntegerField()
     sheet = models.CharField(max_length=64, blank=True)
     nik = EncryptedField(purpose="nik")
-    nik_index = BlindIndexField(source="nik", purpose="nik")
+    nik_index = BlindIndexField(source="nik", purpose="nik", db_index=False)
     kk = EncryptedField(purpose="kk")
-    kk_index = BlindIndexField(source="kk", purpose="kk")
+    kk_index = BlindIndexField(source="kk", purpose="kk", db_index=False)
     full_name = models.CharField(max_length=150, blank=True)
     name_titles = models.CharField(max_length=60, blank=True)
     birth_place = models.CharField(max_length=80, blank=True)
@@ -100,22 +102,38 @@ class StagedRow(models.Model):
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
     village = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+                                related_name="+", db_index=False)
     village_match = models.CharField(max_length=12, blank=True, help_text="code, name_exact, name_fuzzy")
-    province_code = models.CharField(max_length=2, blank=True, db_index=True)
-    regency_code = models.CharField(max_length=5, blank=True, db_index=True)
-    district_code = models.CharField(max_length=8, blank=True, db_index=True)
+    province_code = models.CharField(max_length=2, blank=True)
+    regency_code = models.CharField(max_length=5, blank=True)
+    district_code = models.CharField(max_length=8, blank=True)
     phone = EncryptedField(purpose="phone")
-    phone_index = BlindIndexField(source="phone", purpose="phone")
+    phone_index = BlindIndexField(source="phone", purpose="phone", db_index=False)
     bank = models.CharField(max_length=16, blank=True)
     account_number = EncryptedField(purpose="account")
-    account_index = BlindIndexField(source="account_number", purpose="account")
+    account_index = BlindIndexField(source="account_number", purpose="account", db_index=False)
     extra = models.JSONField(default=dict, help_text="program-specific fields, as mapped")
     warnings = models.CharField(max_length=300, blank=True, help_text="';'-joined issue codes")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["list_import", "sheet", "row_number"],
                                                name="staged_row_unique")]
+        # Declared here, not with `db_index`, which on PostgreSQL adds a second
+        # (varchar_pattern_ops) index to each text column for LIKE queries nobody makes: every
+        # index is paid on every row of every import (benchmarks: intake-csv-*).
+        indexes = [
+            models.Index(fields=["nik_index"], name="staged_row_nik_index"),
+            models.Index(fields=["kk_index"], name="staged_row_kk_index"),
+            # Most lists carry no phone or account: rows without one cost these indexes nothing.
+            models.Index(fields=["phone_index"], name="staged_row_phone_index",
+                         condition=models.Q(phone_index__isnull=False)),
+            models.Index(fields=["account_index"], name="staged_row_account_index",
+                         condition=models.Q(account_index__isnull=False)),
+            models.Index(fields=["province_code"], name="staged_row_province"),
+            models.Index(fields=["regency_code"], name="staged_row_regency"),
+            models.Index(fields=["district_code"], name="staged_row_district"),
+            models.Index(fields=["village"], name="staged_row_village"),
+        ]
 
 
 class QuarantinedRow(models.Model):

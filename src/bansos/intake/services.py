@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, CharField, Count, F, Subquery, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from bansos.audit.services import audit_record
@@ -183,16 +184,17 @@ def _batches(*, list_import, layout, path, mapping, resolved, run, report, today
 
 
 def _mark_duplicates(list_import: ListImport) -> int:
-    """A NIK twice in one list is a warning on each of its rows (linkage decides)."""
-    duplicated = (StagedRow.objects.filter(list_import=list_import, nik_index__isnull=False)
-                  .values("nik_index").annotate(n=Count("id")).filter(n__gt=1)
-                  .values_list("nik_index", flat=True))
-    rows = list(StagedRow.objects.filter(list_import=list_import, nik_index__in=list(duplicated))
-                .only("id", "warnings"))
-    for row in rows:
-        row.warnings = ";".join(filter(None, [row.warnings, "nik_duplicate_in_file"]))[:300]
-    StagedRow.objects.bulk_update(rows, ["warnings"], batch_size=1000)
-    return len(rows)
+    """A NIK twice in one list is a warning on each of its rows (linkage decides). One UPDATE
+    with the duplicated NIKs as a subquery: no row comes back to Python."""
+    rows = StagedRow.objects.filter(list_import=list_import)
+    duplicated = (rows.filter(nik_index__isnull=False).values("nik_index")
+                  .annotate(n=Count("id")).filter(n__gt=1).values("nik_index"))
+    code = "nik_duplicate_in_file"
+    warnings = Case(When(warnings="", then=Value(code)),
+                    default=Concat(F("warnings"), Value(";" + code)),
+                    output_field=CharField())
+    return rows.filter(nik_index__in=Subquery(duplicated)).update(
+        warnings=Substr(warnings, 1, StagedRow._meta.get_field("warnings").max_length))
 
 
 def _mark_corrected(list_import: ListImport) -> int:

@@ -1,20 +1,23 @@
 """Writing a checked batch: valid rows to `StagedRow`, the rest to `QuarantinedRow`.
 
 Identifiers are encrypted and indexed here in bulk; quarantined rows keep their original bytes,
-encrypted, because they hold identifiers too. Rows are written set-at-a-time
-(`core.bulk_insert`: COPY on PostgreSQL).
+encrypted, because they hold identifiers too. Every other column is computed set-at-a-time on
+the Arrow table, and rows are written with `core.bulk_insert.tables_insert` (CSV streamed to
+`COPY` on PostgreSQL) in pieces, so the database ingests one piece while the next is encrypted.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bansos.core import protected
-from bansos.core.bulk_insert import rows_insert
+from bansos.core.bulk_insert import tables_insert
 from bansos.intake.check import Checked
 from bansos.intake.issue_codes import ISSUES
 from bansos.intake.models import ListImport, QuarantinedRow, StagedRow
@@ -29,27 +32,31 @@ QUARANTINE_FIELDS = [
     "list_import_id", "row_number", "sheet", "raw", "issues", "issue_codes", "village_id", "rw",
     "rt", "province_code", "regency_code", "district_code",
 ]  # fmt: skip
+# Rows per piece handed to the writer: small enough to overlap encryption with the database's
+# parsing, large enough that Arrow's per-call overhead does not show.
+PIECE_ROWS = 10_000
+_CONTROL = r"[\x00-\x1f]"
 
 
-def _text(values: pa.Array, limit: int | None = None) -> list[str]:
-    out = ["" if v is None else v for v in values.to_pylist()]
-    return [v[:limit] for v in out] if limit else out
+def _array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def _scope(villages: list[str | None], fallback: tuple[str, str, str]
-           ) -> tuple[list[str], list[str], list[str]]:
+def _text(values: pa.Array | pa.ChunkedArray, limit: int | None = None) -> pa.Array:
+    """Null as "" (the columns are NOT NULL), cut to `limit` characters."""
+    out = pc.fill_null(_array(values).cast(pa.string()), "")
+    return pc.utf8_slice_codeunits(out, 0, limit) if limit else out
+
+
+def _scope(villages: pa.Array, fallback: tuple[str, str, str]
+           ) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Province, regency and district codes of each row's village, or of the import's area."""
-    province, regency, district = [], [], []
-    for code in villages:
-        if code:
-            parts = code.split(".")
-            scope = (parts[0], ".".join(parts[:2]), ".".join(parts[:3]))
-        else:
-            scope = fallback
-        province.append(scope[0])
-        regency.append(scope[1])
-        district.append(scope[2])
-    return province, regency, district
+    villages = villages.cast(pa.string())
+    parts = pc.split_pattern(villages, ".")
+    given = pc.fill_null(pc.not_equal(villages, ""), False)
+    return tuple(  # type: ignore[return-value]
+        pc.if_else(given, pc.binary_join(pc.list_slice(parts, 0, depth), "."), default)
+        for depth, default in zip((1, 2, 3), fallback, strict=True))
 
 
 def _fallback_scope(list_import: ListImport) -> tuple[str, str, str]:
@@ -60,36 +67,75 @@ def _fallback_scope(list_import: ListImport) -> tuple[str, str, str]:
             ".".join(parts[:3]) if len(parts) > 2 else "")
 
 
-def _extras(table: pa.Table) -> list[str]:
+def _json_values(values: pa.Array) -> pa.Array:
+    """`json.dumps(v, ensure_ascii=False)` of each value, null kept; strings without control
+    characters (nearly all) are escaped by Arrow, the rest by `json`."""
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False)
+                         for v in values.to_pylist()], pa.string())
+    escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
+    out = pc.binary_join_element_wise('"', escaped, '"', "")
+    control = pc.fill_null(pc.match_substring_regex(values, _CONTROL), False)
+    if pc.any(control).as_py():
+        rows = np.flatnonzero(control.to_numpy(zero_copy_only=False))
+        fixed = [json.dumps(v, ensure_ascii=False) for v in values.take(rows).to_pylist()]
+        out = pc.replace_with_mask(out, control, pa.array(fixed, pa.string()))
+    return out
+
+
+def _extras(table: pa.Table) -> pa.Array:
+    """Per row, `json.dumps` of {name: value} over the `extra.*` columns that are not null:
+    the same text, built column by column instead of row by row."""
     names = [c for c in table.column_names if c.startswith("extra.")]
     if not names:
-        return ["{}"] * table.num_rows
-    columns = [table[c].to_pylist() for c in names]
-    keys = [c.removeprefix("extra.") for c in names]
-    return [json.dumps({k: v for k, v in zip(keys, values, strict=True) if v is not None},
-                       ensure_ascii=False) for values in zip(*columns, strict=True)]
+        return pa.repeat(pa.scalar("{}"), table.num_rows)
+    body: pa.Array = pa.nulls(table.num_rows, pa.string())
+    for name in names:
+        key = json.dumps(name.removeprefix("extra."), ensure_ascii=False) + ": "
+        item = pc.binary_join_element_wise(key, _json_values(_array(table[name])), "")
+        joined = pc.binary_join_element_wise(body, item, ", ")
+        body = pc.if_else(pc.is_null(body), item, pc.if_else(pc.is_null(item), body, joined))
+    return pc.binary_join_element_wise("{", pc.fill_null(body, ""), "}", "")
 
 
-def _staged_rows(list_import: ListImport, table: pa.Table) -> list[tuple]:
+def _protect(values: pa.Array, purpose: str) -> tuple[pa.Array, pa.Array]:
+    """Encrypted blobs and blind indexes of a column (null where the value is null or "")."""
+    if values.null_count == len(values):
+        return pa.nulls(len(values), pa.binary()), pa.nulls(len(values), pa.string())
+    blobs, indexes = protected.protect_many(values.to_pylist(), purpose=purpose)
+    return pa.array(blobs, pa.binary()), pa.array(indexes, pa.string())
+
+
+def _staged_piece(list_import: ListImport, table: pa.Table,
+                  fallback: tuple[str, str, str]) -> pa.Table:
     n = table.num_rows
-    nik_blobs, nik_index = protected.protect_many(table["nik"].to_pylist(), purpose="nik")
-    kk_blobs, kk_index = protected.protect_many(table["kk"].to_pylist(), purpose="kk")
-    phone_blobs, phone_index = protected.protect_many(table["phone"].to_pylist(), purpose="phone")
-    account_blobs, account_index = protected.protect_many(table["account_number"].to_pylist(),
-                                                          purpose="account")
-    villages = table["village"].to_pylist()
-    province, regency, district = _scope(villages, _fallback_scope(list_import))
-    columns = [
-        [list_import.pk] * n, table["_row"].to_pylist(), _text(table["_sheet"]), nik_blobs,
-        nik_index, kk_blobs, kk_index, _text(table["full_name"], 150),
-        _text(table["name_titles"], 60), _text(table["birth_place"], 80),
-        table["birth_date"].to_pylist(), _text(table["sex"]), _text(table["relationship"]),
-        _text(table["address"], 300), _text(table["rt"]), _text(table["rw"]), villages,
-        _text(table["village_match"]), province, regency, district, phone_blobs, phone_index,
-        _text(table["bank"], 16), account_blobs, account_index, _extras(table),
-        _text(table["issues"], 300),
-    ]
-    return list(zip(*columns, strict=True))
+    nik, nik_index = _protect(_array(table["nik"]), "nik")
+    kk, kk_index = _protect(_array(table["kk"]), "kk")
+    phone, phone_index = _protect(_array(table["phone"]), "phone")
+    account, account_index = _protect(_array(table["account_number"]), "account")
+    villages = _array(table["village"]).cast(pa.string())
+    province, regency, district = _scope(villages, fallback)
+    columns = {
+        "list_import_id": pa.repeat(pa.scalar(list_import.pk, pa.int64()), n),
+        "row_number": _array(table["_row"]), "sheet": _text(table["_sheet"]),
+        "nik": nik, "nik_index": nik_index, "kk": kk, "kk_index": kk_index,
+        "full_name": _text(table["full_name"], 150), "name_titles": _text(table["name_titles"], 60),
+        "birth_place": _text(table["birth_place"], 80), "birth_date": _array(table["birth_date"]),
+        "sex": _text(table["sex"]), "relationship": _text(table["relationship"]),
+        "address": _text(table["address"], 300), "rt": _text(table["rt"]),
+        "rw": _text(table["rw"]), "village_id": villages,
+        "village_match": _text(table["village_match"]), "province_code": province,
+        "regency_code": regency, "district_code": district, "phone": phone,
+        "phone_index": phone_index, "bank": _text(table["bank"], 16),
+        "account_number": account, "account_index": account_index, "extra": _extras(table),
+        "warnings": _text(table["issues"], 300),
+    }
+    return pa.table([columns[name] for name in STAGED_FIELDS], names=STAGED_FIELDS)
+
+
+def _pieces(table: pa.Table) -> Iterator[pa.Table]:
+    for start in range(0, table.num_rows, PIECE_ROWS):
+        yield table.slice(start, PIECE_ROWS)
 
 
 def _issue_list(codes: str) -> str:
@@ -101,20 +147,27 @@ def _issue_list(codes: str) -> str:
     return json.dumps(issues)
 
 
-def _quarantine_rows(list_import: ListImport, table: pa.Table) -> list[tuple]:
+def _quarantine_piece(list_import: ListImport, table: pa.Table,
+                      fallback: tuple[str, str, str]) -> pa.Table:
     n = table.num_rows
     # Base64 keeps the exact bytes (a cp1252 row stays cp1252) through a text cipher field.
-    raw = [protected.encrypt(base64.b64encode(r or b"").decode("ascii"), purpose="quarantine")
-           for r in table["_raw"].to_pylist()]
+    raw = protected.encrypt_many([base64.b64encode(r or b"").decode("ascii")
+                                  for r in table["_raw"].to_pylist()], purpose="quarantine")
     codes = _text(table["issues"])
-    villages = table["village"].to_pylist()
-    province, regency, district = _scope(villages, _fallback_scope(list_import))
-    columns = [
-        [list_import.pk] * n, table["_row"].to_pylist(), _text(table["_sheet"]), raw,
-        [_issue_list(c) for c in codes], [c[:300] for c in codes], villages, _text(table["rw"]),
-        _text(table["rt"]), province, regency, district,
-    ]
-    return list(zip(*columns, strict=True))
+    # Few distinct combinations of codes: describe each once.
+    encoded = pc.dictionary_encode(codes)
+    described = pa.array([_issue_list(c) for c in encoded.dictionary.to_pylist()], pa.string())
+    villages = _array(table["village"]).cast(pa.string())
+    province, regency, district = _scope(villages, fallback)
+    columns = {
+        "list_import_id": pa.repeat(pa.scalar(list_import.pk, pa.int64()), n),
+        "row_number": _array(table["_row"]), "sheet": _text(table["_sheet"]),
+        "raw": pa.array(raw, pa.binary()), "issues": pc.take(described, encoded.indices),
+        "issue_codes": pc.utf8_slice_codeunits(codes, 0, 300), "village_id": villages,
+        "rw": _text(table["rw"]), "rt": _text(table["rt"]), "province_code": province,
+        "regency_code": regency, "district_code": district,
+    }
+    return pa.table([columns[name] for name in QUARANTINE_FIELDS], names=QUARANTINE_FIELDS)
 
 
 def quarantine_raw(*, row: QuarantinedRow) -> bytes:
@@ -127,9 +180,11 @@ def batch_stage(*, list_import: ListImport, checked: Checked) -> tuple[int, int,
     table, error = checked.table, checked.error
     good = table.filter(pa.array(~error))
     bad = table.filter(pa.array(error))
-    staged = rows_insert(model=StagedRow, fields=STAGED_FIELDS, rows=_staged_rows(list_import, good))
-    quarantined = rows_insert(model=QuarantinedRow, fields=QUARANTINE_FIELDS,
-                              rows=_quarantine_rows(list_import, bad))
+    fallback = _fallback_scope(list_import)
+    staged = tables_insert(model=StagedRow, tables=(
+        _staged_piece(list_import, piece, fallback) for piece in _pieces(good)))
+    quarantined = tables_insert(model=QuarantinedRow, tables=(
+        _quarantine_piece(list_import, piece, fallback) for piece in _pieces(bad)))
     counts: dict[str, int] = {}
     flat = pc.list_flatten(pc.split_pattern(table["issues"], ";"))
     if len(flat):
