@@ -82,7 +82,7 @@ def _load_persons(path: Path, *, source: str, run: Run | None, observed_at: date
             c["pregnant"], c["alive"], c["death_date"], strict=True)
         rows_insert(model=Person, fields=person_fields, rows=people)
         references = [f"person_id={p}" for p in pid]
-        provenance_blobs, _ = protected.protect_many(c["nik"], purpose="provenance")
+        provenance_blobs = protected.encrypt_many(c["nik"], purpose="provenance")
         values = [(p, h, "nik", "", blob, ref)
                   for p, h, blob, ref in zip(pid, hid, provenance_blobs, references, strict=True)]
         for field in PERSON_PROVENANCE:
