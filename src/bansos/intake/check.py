@@ -134,7 +134,8 @@ def batch_check(*, table: pa.Table, mapping: Mapping, within: str | None = None,
     place_names = pc.if_else(code_like, NULL_TEXT, col["village"])
     places = villages_resolve(codes=codes, names=place_names, district_names=col["district"],
                               regency_names=col["regency"], within=within)
-    issues.append(places.issues)
+    # An empty village is a warning only (the registry may know it): nothing to resolve.
+    issues.append(pc.if_else(col["village"].is_null(), NULL_TEXT, places.issues))
     if village_given:
         issues.append(_codes_if(_missing(col["village"]), "village_missing", n))
 
