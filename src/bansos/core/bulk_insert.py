@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain, islice
 from queue import Full, Queue
 from typing import Any
@@ -62,6 +63,39 @@ def _chunks(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[
         yield chunk
 
 
+@dataclass(frozen=True)
+class _Target:
+    table: str  # quoted table name
+    column_sql: str  # quoted column list
+    width: int  # columns per row, given and filled
+    extra: tuple[Any, ...]  # values of the filled columns, in database form
+
+
+def _target(model: type[models.Model], fields: Sequence[str], constants: dict[str, Any] | None,
+            connection) -> _Target:
+    unknown = set(constants or {}) - {f.attname for f in model._meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{model._meta.label} has no fields {sorted(unknown)}")
+    columns, extra = _filled_columns(model, fields, constants or {}, connection)
+    qn = connection.ops.quote_name
+    return _Target(table=qn(model._meta.db_table), column_sql=", ".join(qn(c) for c in columns),
+                   width=len(columns), extra=extra)
+
+
+def _insert_sql(target: _Target) -> str:
+    # Table and column names come from the model, quoted; values are parameters.
+    placeholders = ", ".join(["%s"] * target.width)
+    return f"INSERT INTO {target.table} ({target.column_sql}) VALUES ({placeholders})"  # noqa: S608
+
+
+def _sequence_catch_up(model: type[models.Model], fields: Sequence[str], cursor, connection
+                       ) -> None:
+    """Explicit ids leave PostgreSQL's sequence behind; move it past them."""
+    if model._meta.pk.attname in fields:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(statement)
+
+
 def rows_insert(*, model: type[models.Model], fields: Sequence[str],
                 rows: Iterable[Sequence[Any]], constants: dict[str, Any] | None = None,
                 using: str = "default") -> int:
@@ -69,31 +103,21 @@ def rows_insert(*, model: type[models.Model], fields: Sequence[str],
     `model`'s table, with `constants` (attname -> Python value) the same on every row; returns
     the number inserted. Runs inside the caller's transaction."""
     connection = connections[using]
-    unknown = set(constants or {}) - {f.attname for f in model._meta.concrete_fields}
-    if unknown:
-        raise ValueError(f"{model._meta.label} has no fields {sorted(unknown)}")
-    columns, extra = _filled_columns(model, fields, constants or {}, connection)
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    column_sql = ", ".join(qn(c) for c in columns)
+    target = _target(model, fields, constants, connection)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+            sql = f"COPY {target.table} ({target.column_sql}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
                 for row in rows:
-                    copy.write_row((*row, *extra))
+                    copy.write_row((*row, *target.extra))
                     count += 1
         else:
-            # Table and column names come from the model, quoted; values are parameters.
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"  # noqa: S608
+            sql = _insert_sql(target)
             for chunk in _chunks(rows, BATCH):
-                cursor.executemany(sql, [(*row, *extra) for row in chunk])
+                cursor.executemany(sql, [(*row, *target.extra) for row in chunk])
                 count += len(chunk)
-        if model._meta.pk.attname in fields:
-            # Explicit ids leave PostgreSQL's sequence behind; move it past them.
-            for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
-                cursor.execute(statement)
+        _sequence_catch_up(model, fields, cursor, connection)
     return count
 
 
@@ -201,9 +225,6 @@ def tables_insert(*, model: type[models.Model], tables: Iterable[pa.Table],
     while the caller's thread writes the one before, so the generator must not use the
     database connection."""
     connection = connections[using]
-    unknown = set(constants or {}) - {f.attname for f in model._meta.concrete_fields}
-    if unknown:
-        raise ValueError(f"{model._meta.label} has no fields {sorted(unknown)}")
     pieces = iter(tables)
     first = next(pieces, None)
     if first is None:
@@ -216,26 +237,21 @@ def tables_insert(*, model: type[models.Model], tables: Iterable[pa.Table],
                 raise ValueError(f"columns changed between tables: {piece.column_names}")
             yield piece
 
-    columns, extra = _filled_columns(model, fields, constants or {}, connection)
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    column_sql = ", ".join(qn(c) for c in columns)
+    target = _target(model, fields, constants, connection)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
-            texts = [(f"_const{i}", _postgres_text(raw, v)) for i, v in enumerate(extra)]
-            with raw.copy(f"COPY {table} ({column_sql}) FROM STDIN (FORMAT csv)") as copy:
+            texts = [(f"_const{i}", _postgres_text(raw, v)) for i, v in enumerate(target.extra)]
+            sql = f"COPY {target.table} ({target.column_sql}) FROM STDIN (FORMAT csv)"
+            with raw.copy(sql) as copy:
                 for n, data in _ahead(_csv_bytes(piece, texts) for piece in checked()):
                     copy.write(data)
                     count += n
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"  # noqa: S608
-            for rows in _ahead(_piece_rows(piece, extra) for piece in checked()):
+            sql = _insert_sql(target)
+            for rows in _ahead(_piece_rows(piece, target.extra) for piece in checked()):
                 cursor.executemany(sql, rows)
                 count += len(rows)
-        if model._meta.pk.attname in fields:
-            for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
-                cursor.execute(statement)
+        _sequence_catch_up(model, fields, cursor, connection)
     return count

@@ -28,6 +28,7 @@ from bansos.intake.parse_codes import (
 from bansos.intake.parse_dates import dates_parse
 from bansos.intake.parse_names import names_normalise
 from bansos.intake.parse_places import villages_resolve
+from bansos.intake.parsed import issues_from_flags
 from bansos.registry.vocab import relationship_code
 
 
@@ -38,12 +39,6 @@ class Checked:
 
     table: pa.Table
     error: np.ndarray
-
-
-def _codes_if(mask: pa.Array | np.ndarray, code: str, n: int) -> pa.Array:
-    mask = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array) else mask,
-                      dtype=bool)
-    return pa.array(np.where(mask, code, None), type=pa.string())
 
 
 def _missing(values: pa.Array) -> np.ndarray:
@@ -110,15 +105,16 @@ def batch_check(*, table: pa.Table, mapping: Mapping, within: str | None = None,
     else:
         raw_name = col["full_name"]
     names = names_normalise(values=raw_name)
-    issues += [names.issues, _codes_if(_missing(raw_name), "name_missing", n)]
+    issues += [names.issues, issues_from_flags([("name_missing", _missing(raw_name))], n)]
 
     births = dates_parse(values=col["birth_date"], order=mapping.date_order, today=today)
-    issues += [births.issues, _codes_if(_missing(col["birth_date"]), "birth_date_missing", n)]
+    issues += [births.issues,
+               issues_from_flags([("birth_date_missing", _missing(col["birth_date"]))], n)]
     sex = sex_parse(values=col["sex"])
-    issues += [sex.issues, _codes_if(_missing(col["sex"]), "sex_missing", n)]
+    issues += [sex.issues, issues_from_flags([("sex_missing", _missing(col["sex"]))], n)]
     date_off, sex_off = _nik_matches(nik["value"].combine_chunks(), births.values, sex.values)
-    issues += [_codes_if(date_off, "nik_birth_date_mismatch", n),
-               _codes_if(sex_off, "nik_sex_mismatch", n)]
+    issues.append(issues_from_flags([("nik_birth_date_mismatch", date_off),
+                                     ("nik_sex_mismatch", sex_off)], n))
 
     rt_in, rw_in = col["rt"], col["rw"]
     if "rt_rw" in mapping.fields:
@@ -137,7 +133,7 @@ def batch_check(*, table: pa.Table, mapping: Mapping, within: str | None = None,
     # An empty village is a warning only (the registry may know it): nothing to resolve.
     issues.append(pc.if_else(col["village"].is_null(), NULL_TEXT, places.issues))
     if village_given:
-        issues.append(_codes_if(_missing(col["village"]), "village_missing", n))
+        issues.append(issues_from_flags([("village_missing", _missing(col["village"]))], n))
 
     phone = phone_parse(values=col["phone"])
     account = account_parse(values=col["account_number"])

@@ -87,10 +87,3 @@ def issues_from_flags(flags: Sequence[tuple[str, np.ndarray]], n: int) -> pa.Arr
 def to_numpy_bool(mask: pa.Array) -> np.ndarray:
     """A boolean Arrow array as numpy, nulls read as False."""
     return mask.fill_null(False).to_numpy(zero_copy_only=False)
-
-
-def null_where(values: pa.Array, mask: np.ndarray) -> pa.Array:
-    """`values` with the rows where `mask` is True set to null."""
-    if not mask.any():
-        return values
-    return pc.if_else(pa.array(mask), pa.scalar(None, values.type), values)

@@ -69,8 +69,8 @@ def _issue_dict(issue: FileIssue) -> dict:
             "field": issue.field, "message_id": issue.message_id, "message_en": issue.message_en}
 
 
-def _mapping_for(source: Source, overrides: dict[str, str] | None) -> Mapping:
-    mapping = mapping_parse(text=source.mapping_toml)
+def _mapping_of(text: str, overrides: dict[str, str] | None) -> Mapping:
+    mapping = mapping_parse(text=text)
     return mapping_override(mapping=mapping, overrides=overrides) if overrides else mapping
 
 
@@ -101,7 +101,7 @@ def list_import_run(*, path: Path, source_code: str, user=None, file_name: str |
         overrides = {**(overrides or {}), "extra.origin_row": ORIGIN_ROW,
                      "extra.origin_sheet": ORIGIN_SHEET}
     if existing is None:
-        _mapping_for(source, overrides)  # a bad mapping is refused before anything is recorded
+        _mapping_of(source.mapping_toml, overrides)  # a bad mapping is refused before anything is recorded
         officer = getattr(user, "officer", None) if user is not None else None
         area = area_code or (officer.area_id if officer else None)
         existing = ListImport.objects.create(
@@ -118,10 +118,7 @@ def list_import_run(*, path: Path, source_code: str, user=None, file_name: str |
 def _run(*, list_import: ListImport, path: Path, progress: Progress | None, today: date | None,
          batch_rows: int, user) -> ListImport:
     report = progress or (lambda step, done, total: None)
-    mapping = mapping_parse(text=list_import.mapping_toml)
-    overrides = list_import.layout.get("overrides") or {}
-    if overrides:
-        mapping = mapping_override(mapping=mapping, overrides=overrides)
+    mapping = _mapping_of(list_import.mapping_toml, list_import.layout.get("overrides"))
     run = list_import.run or run_start(kind="intake.import", key=list_import.file_sha256,
                                        params={"source": list_import.source_id,
                                                "file": list_import.file_name},
