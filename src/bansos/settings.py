@@ -6,6 +6,8 @@ BANSOS_DATA_KEY   encryption keys for protected fields, "kid:base64key[,kid:base
 BANSOS_INDEX_KEY  base64 key for the HMAC blind index of protected fields
 BANSOS_VAR_DIR    where the embedded database, keys, uploads and demo files live (./var)
 DEBUG             off unless set to 1/true
+BANSOS_PROTECT_PROCESS  encrypt big import batches in a helper process (default on; 0 to
+                  keep everything in one process, e.g. where processes cannot be started)
 SECRET_KEY        Django's signing key (generated into ./var/ for local use if absent)
 """
 
@@ -30,6 +32,7 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("DEBUG")
+BANSOS_PROTECT_PROCESS = _flag("BANSOS_PROTECT_PROCESS", default=True)
 
 # Keys come from the environment; for a local or demo install they are generated once into
 # ./var/keys.env (outside the database, never committed).

@@ -1,14 +1,16 @@
-"""The pieces of `tables_insert` that need no database (its writes are covered by the intake
+"""The pieces of `tables_insert` (and `core.ahead`) that need no database (its writes are covered by the intake
 tests on both databases)."""
 
 from __future__ import annotations
 
 import threading
+from contextlib import closing
 
 import pyarrow as pa
 import pytest
 
-from bansos.core.bulk_insert import _ahead, _bytea_text
+from bansos.core.ahead import ahead
+from bansos.core.bulk_insert import _bytea_text
 from bansos.core.fields import BlindIndexField
 
 
@@ -20,19 +22,19 @@ def test_bytea_text_is_postgres_hex_with_nulls_kept():
 
 
 def test_ahead_yields_in_order_and_raises_the_workers_error():
-    assert list(_ahead(iter(range(100)))) == list(range(100))
+    assert list(ahead(iter(range(100)))) == list(range(100))
 
     def failing():
         yield 1
         raise KeyError("boom")
 
     with pytest.raises(KeyError, match="boom"):
-        list(_ahead(failing()))
+        list(ahead(failing()))
 
 
 def test_ahead_stops_its_worker_when_the_caller_stops():
     before = threading.active_count()
-    items = _ahead(iter(range(1_000_000)))
+    items = ahead(iter(range(1_000_000)))
     assert next(items) == 0
     items.close()
     assert threading.active_count() == before
@@ -44,3 +46,17 @@ def test_blind_index_field_without_index_keeps_saying_so_in_migrations():
     assert BlindIndexField(**kwargs).db_index is False
     *_, kwargs = BlindIndexField(source="nik", purpose="nik").deconstruct()
     assert BlindIndexField(**kwargs).db_index is True
+
+
+def test_closing_a_chain_of_ahead_stages_stops_every_worker():
+    before = threading.active_count()
+
+    def doubled():
+        with closing(ahead(iter(range(1_000_000)), depth=1)) as inner:
+            for x in inner:
+                yield x * 2
+
+    outer = ahead(doubled(), depth=1)
+    assert [next(outer), next(outer)] == [0, 2]
+    outer.close()
+    assert threading.active_count() == before

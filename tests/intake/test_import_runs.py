@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import IntegrityError
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
@@ -40,7 +41,9 @@ def _write(tmp_path, rows: list[str], name: str = "pkh.csv", encoding: str = "ut
 
 def test_a_crash_mid_run_leaves_whole_batches_and_a_rerun_completes(areas, tmp_path,
                                                                     monkeypatch):
-    path = _write(tmp_path, [_row(i) for i in range(1, 251)])
+    # Row 240 repeats the NIK of row 1: the duplicate spans the crash and must still be found.
+    twin = _row(1).split(";")[1]
+    path = _write(tmp_path, [_row(i, nik=twin if i == 240 else None) for i in range(1, 251)])
     real_stage = services.batch_stage
     calls = {"n": 0}
 
@@ -64,6 +67,26 @@ def test_a_crash_mid_run_leaves_whole_batches_and_a_rerun_completes(areas, tmp_p
     assert done.rows_read == 250 == done.rows_staged + done.rows_quarantined
     assert StagedRow.objects.count() == done.rows_staged
     assert sorted(StagedRow.objects.values_list("row_number", flat=True)) == list(range(2, 252))
+    flagged = StagedRow.objects.filter(warnings__contains="nik_duplicate_in_file")
+    assert sorted(flagged.values_list("row_number", flat=True)) == [2, 241]
+
+
+def test_a_nik_repeated_in_a_later_batch_is_flagged_on_both_rows(areas, tmp_path):
+    twin = _row(3).split(";")[1]
+    path = _write(tmp_path, [_row(i, nik=twin if i == 150 else None) for i in range(1, 201)])
+    result = list_import_run(path=path, source_code="PKH", batch_rows=50)
+    assert result.issue_counts["nik_duplicate_in_file"] == 2
+    flagged = StagedRow.objects.filter(warnings__contains="nik_duplicate_in_file")
+    assert sorted(flagged.values_list("row_number", flat=True)) == [4, 151]
+
+
+def test_a_village_missing_from_the_area_table_fails_the_import_clearly(areas, tmp_path):
+    # 35.10.15 is a real district (the catalogue resolves it) whose areas were not loaded.
+    path = _write(tmp_path, [_row(1), _row(2, village="3510152001")])
+    with pytest.raises(IntegrityError, match="35.10.15.2001"):
+        list_import_run(path=path, source_code="PKH")
+    failed = ListImport.objects.get()
+    assert failed.status == ListImport.Status.FAILED and "bansos areas load" in failed.error
 
 
 def test_quarantine_keeps_the_original_bytes_and_the_reason(areas, tmp_path):

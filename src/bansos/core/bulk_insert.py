@@ -11,11 +11,9 @@ parses (or SQLite inserts, without the GIL) one piece while the next is encrypte
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from queue import Full, Queue
 from typing import Any
 
 import numpy as np
@@ -25,6 +23,8 @@ import pyarrow.csv as pacsv
 from django.core.management.color import no_style
 from django.db import connections, models
 from django.utils import timezone
+
+from bansos.core.ahead import ahead
 
 BATCH = 10_000
 _CSV = pacsv.WriteOptions(include_header=False, quoting_style="needed")
@@ -158,50 +158,6 @@ def _postgres_text(cursor, value: Any) -> str | None:
     return bytes(dumper.dump(value)).decode(cursor.connection.info.encoding)
 
 
-class _Failed:
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-_END = object()
-
-
-def _ahead(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
-    """The items of `items`, computed up to `depth` ahead in a worker thread: the caller writes
-    one piece to the database (which releases the GIL) while the next is being prepared."""
-    queue: Queue[Any] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.1)
-                return True
-            except Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return
-            put(_END)
-        except BaseException as exc:  # handed to the caller, raised there
-            put(_Failed(exc))
-
-    worker = threading.Thread(target=work, name="bulk-insert-ahead", daemon=True)
-    worker.start()
-    try:
-        while (item := queue.get()) is not _END:
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item
-    finally:
-        stop.set()
-        worker.join()
-
-
 def _csv_bytes(piece: pa.Table, constants: list[tuple[str, str | None]]) -> tuple[int, Any]:
     out = pa.BufferOutputStream()
     pacsv.write_csv(_csv_table(piece, constants), out, _CSV)
@@ -245,12 +201,14 @@ def tables_insert(*, model: type[models.Model], tables: Iterable[pa.Table],
             texts = [(f"_const{i}", _postgres_text(raw, v)) for i, v in enumerate(target.extra)]
             sql = f"COPY {target.table} ({target.column_sql}) FROM STDIN (FORMAT csv)"
             with raw.copy(sql) as copy:
-                for n, data in _ahead(_csv_bytes(piece, texts) for piece in checked()):
+                encoded = (_csv_bytes(piece, texts) for piece in checked())
+                for n, data in ahead(encoded, name="bulk-insert"):
                     copy.write(data)
                     count += n
         else:
             sql = _insert_sql(target)
-            for rows in _ahead(_piece_rows(piece, target.extra) for piece in checked()):
+            for rows in ahead((_piece_rows(piece, target.extra) for piece in checked()),
+                              name="bulk-insert"):
                 cursor.executemany(sql, rows)
                 count += len(rows)
         _sequence_catch_up(model, fields, cursor, connection)

@@ -127,6 +127,18 @@ class Keyring:
         return out
 
 
+    def protect_many(self, values: list[str | None], *, purpose: str
+                     ) -> tuple[list[bytes | None], list[str | None]]:
+        """`encrypt_many` and `index_many` of the same values."""
+        # Equal values share one ciphertext here (a KK repeats for every family member): their
+        # blind indexes are equal anyway, so this shows nothing the index does not.
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) == len(values):
+            return self.encrypt_many(values, purpose=purpose), self.index_many(values, purpose=purpose)
+        sealed = dict(zip(distinct, self.encrypt_many(distinct, purpose=purpose), strict=True))
+        return [sealed[v] for v in values], self.index_many(values, purpose=purpose)
+
+
 def _decode_key(text: str, *, name: str) -> bytes:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
@@ -179,9 +191,8 @@ def blind_index(value: str, *, purpose: str) -> str:
 def protect_many(values: Iterable[str | None], *, purpose: str) -> tuple[list[bytes | None], list[str | None]]:
     """Encrypt and index many values at once, for bulk loads (COPY / bulk insert); None or ""
     gives None in both lists."""
-    ring = keyring()
     values = values if isinstance(values, list) else list(values)
-    return ring.encrypt_many(values, purpose=purpose), ring.index_many(values, purpose=purpose)
+    return keyring().protect_many(values, purpose=purpose)
 
 
 def encrypt_many(values: Iterable[str | None], *, purpose: str) -> list[bytes | None]:

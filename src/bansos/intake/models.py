@@ -79,13 +79,21 @@ class ListImport(models.Model):
 
 
 class StagedRow(models.Model):
-    """A valid row in canonical fields, waiting for linkage into the registry."""
+    """A valid row in canonical fields, waiting for linkage into the registry.
+
+    Lean on purpose, as every index and constraint is paid on each of millions of rows per
+    import (benchmarks: intake-csv-*): the only index is the unique key below, which also serves
+    every query made so far (rows of one import). The two foreign keys are not enforced by
+    the database row by row: the importer is the only writer, villages come from the area
+    catalogue, and `services._finish` checks both set-at-a-time before an import is done;
+    deleting an import deletes its rows through Django's cascade. Add an index together with
+    the first query that needs it.
+    """
 
     scope_path = ""
 
-    # Indexed by the unique constraint below, of which it is the first column.
     list_import = models.ForeignKey(ListImport, on_delete=models.CASCADE, related_name="staged",
-                                    db_index=False)
+                                    db_index=False, db_constraint=False)
     row_number = models.PositiveIntegerField()
     sheet = models.CharField(max_length=64, blank=True)
     nik = EncryptedField(purpose="nik")
@@ -102,7 +110,7 @@ class StagedRow(models.Model):
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
     village = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", db_index=False)
+                                related_name="+", db_index=False, db_constraint=False)
     village_match = models.CharField(max_length=12, blank=True, help_text="code, name_exact, name_fuzzy")
     province_code = models.CharField(max_length=2, blank=True)
     regency_code = models.CharField(max_length=5, blank=True)
@@ -116,24 +124,9 @@ class StagedRow(models.Model):
     warnings = models.CharField(max_length=300, blank=True, help_text="';'-joined issue codes")
 
     class Meta:
+        # Also the index for "rows of one import" (its first column).
         constraints = [models.UniqueConstraint(fields=["list_import", "sheet", "row_number"],
                                                name="staged_row_unique")]
-        # Declared here, not with `db_index`, which on PostgreSQL adds a second
-        # (varchar_pattern_ops) index to each text column for LIKE queries nobody makes: every
-        # index is paid on every row of every import (benchmarks: intake-csv-*).
-        indexes = [
-            models.Index(fields=["nik_index"], name="staged_row_nik_index"),
-            models.Index(fields=["kk_index"], name="staged_row_kk_index"),
-            # Most lists carry no phone or account: rows without one cost these indexes nothing.
-            models.Index(fields=["phone_index"], name="staged_row_phone_index",
-                         condition=models.Q(phone_index__isnull=False)),
-            models.Index(fields=["account_index"], name="staged_row_account_index",
-                         condition=models.Q(account_index__isnull=False)),
-            models.Index(fields=["province_code"], name="staged_row_province"),
-            models.Index(fields=["regency_code"], name="staged_row_regency"),
-            models.Index(fields=["district_code"], name="staged_row_district"),
-            models.Index(fields=["village"], name="staged_row_village"),
-        ]
 
 
 class QuarantinedRow(models.Model):

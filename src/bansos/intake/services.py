@@ -3,24 +3,33 @@
 `list_import_run` is the one entry point for the command, the office upload and the API.
 Every batch is committed together with the import's counters and `batches_done`, so a crash
 leaves whole batches only and a re-run of the same file (same sha256) skips what is done.
-Re-importing a finished file returns the earlier import unchanged.
+Re-importing a finished file returns the earlier import unchanged. The next batch is read and
+checked in a thread while the current one is written (the database releases the GIL).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+import numpy as np
+
+from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Count, F, Subquery, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from bansos.areas.models import Area
 from bansos.audit.services import audit_record
+from bansos.core import protected
+from bansos.core.ahead import ahead
 from bansos.core.runs import run_finish, run_progress, run_start
-from bansos.intake.check import batch_check
+from bansos.intake.check import Checked, batch_check
 from bansos.intake.export import ORIGIN_ROW, ORIGIN_SHEET
 from bansos.intake.issue_codes import ISSUES
 from bansos.intake.mapping import (
@@ -34,11 +43,13 @@ from bansos.intake.mapping import (
 )
 from bansos.intake.models import ListImport, QuarantinedRow, Source, StagedRow
 from bansos.intake.read import FileIssue, file_batches, file_sniff
-from bansos.intake.stage import batch_stage
+from bansos.intake.stage import Prepared, batch_prepare, batch_stage
 
 Progress = Callable[[str, int, int], None]
 BATCH_ROWS = 50_000
 CHUNK = 1 << 20
+# Up to this many duplicated NIKs are named in the UPDATE; more are found by a GROUP BY.
+DUPLICATES_LISTED = 10_000
 
 
 def sources_ensure(*, using: str = "default") -> list[str]:
@@ -146,8 +157,9 @@ def _run(*, list_import: ListImport, path: Path, progress: Progress | None, toda
     if fatal:
         return _fail(list_import, run, "; ".join(f"{i.message_id} / {i.message_en}" for i in fatal))
     try:
-        _batches(list_import=list_import, layout=layout, path=path, mapping=mapping,
-                 resolved=resolved, run=run, report=report, today=today, batch_rows=batch_rows)
+        tally = _batches(list_import=list_import, layout=layout, path=path, mapping=mapping,
+                         resolved=resolved, run=run, report=report, today=today,
+                         batch_rows=batch_rows)
     except Exception as exc:
         _fail(list_import, run, f"{type(exc).__name__}: {exc}")
         raise
@@ -157,41 +169,119 @@ def _run(*, list_import: ListImport, path: Path, progress: Progress | None, toda
     fatal = [i for i in layout.issues if i.severity == "error"]
     if fatal and list_import.rows_read == 0:
         return _fail(list_import, run, "; ".join(f"{i.message_id} / {i.message_en}" for i in fatal))
-    return _finish(list_import, run, user)
+    try:
+        return _finish(list_import, run, user, tally)
+    except Exception as exc:
+        _fail(list_import, run, f"{type(exc).__name__}: {exc}")
+        raise
 
 
-def _batches(*, list_import, layout, path, mapping, resolved, run, report, today, batch_rows):
+def _prepared_batches(*, list_import, layout, path, mapping, resolved, today, batch_rows
+                      ) -> Iterator[tuple[int, int, Prepared]]:
+    """(batch number, rows, prepared batch) of the batches not yet committed, in a pipeline
+    of threads: one reads and checks batch n+2 while another prepares batch n+1 (waiting on
+    the encryption helper) and the caller writes batch n. No database in either thread."""
     within = list_import.area_id if list_import.area_id not in (None, "ID") else None
-    for number, batch in enumerate(file_batches(path=path, layout=layout, batch_rows=batch_rows)):
-        if number < list_import.batches_done:
-            continue  # committed by an earlier, interrupted run
-        checked = batch_check(table=mapping_apply(resolved=resolved, batch=batch),
-                              mapping=mapping, within=within, today=today)
-        with transaction.atomic():
-            staged, quarantined, counts = batch_stage(list_import=list_import, checked=checked)
-            list_import.batches_done = number + 1
-            list_import.rows_read += batch.num_rows
-            list_import.rows_staged += staged
-            list_import.rows_quarantined += quarantined
-            list_import.issue_counts = _merge(dict(list_import.issue_counts), counts)
-            list_import.save(update_fields=["batches_done", "rows_read", "rows_staged",
-                                            "rows_quarantined", "issue_counts"])
-        run_progress(run=run, done=list_import.rows_read)
-        report("baris / rows", list_import.rows_read, 0)
+    done = list_import.batches_done  # read once: the caller's thread updates it
+
+    def checked() -> Iterator[tuple[int, int, Checked]]:
+        for number, batch in enumerate(file_batches(path=path, layout=layout,
+                                                    batch_rows=batch_rows)):
+            if number < done:
+                continue  # committed by an earlier, interrupted run
+            yield number, batch.num_rows, batch_check(
+                table=mapping_apply(resolved=resolved, batch=batch), mapping=mapping,
+                within=within, today=today)
+
+    def prepared() -> Iterator[tuple[int, int, Prepared]]:
+        with closing(ahead(checked(), depth=1, name="intake-check")) as batches:
+            for number, rows, batch in batches:
+                yield number, rows, batch_prepare(list_import=list_import, checked=batch)
+
+    return ahead(prepared(), depth=1, name="intake-prepare")
 
 
-def _mark_duplicates(list_import: ListImport) -> int:
-    """A NIK twice in one list is a warning on each of its rows (linkage decides). One UPDATE
-    with the duplicated NIKs as a subquery: no row comes back to Python."""
+@dataclass
+class _Tally:
+    """Per import, across its batches: what the end-of-import checks need, gathered while
+    staging so they cost no second pass over the staged rows. Incomplete when the import
+    resumed (earlier batches were written by another run): the checks then ask the database."""
+
+    complete: bool
+    niks: list[np.ndarray] = field(default_factory=list)
+    villages: set[str] = field(default_factory=set)
+
+
+def _batches(*, list_import, layout, path, mapping, resolved, run, report, today, batch_rows
+             ) -> _Tally:
+    tally = _Tally(complete=list_import.batches_done == 0)
+    batches = _prepared_batches(list_import=list_import, layout=layout, path=path,
+                                mapping=mapping, resolved=resolved, today=today,
+                                batch_rows=batch_rows)
+    with closing(batches):  # on an error, stop the threads now, not when garbage-collected
+        for number, rows, prepared in batches:
+            with transaction.atomic():
+                staged, quarantined = batch_stage(prepared=prepared)
+                list_import.batches_done = number + 1
+                list_import.rows_read += rows
+                list_import.rows_staged += staged
+                list_import.rows_quarantined += quarantined
+                list_import.issue_counts = _merge(dict(list_import.issue_counts), prepared.counts)
+                list_import.save(update_fields=["batches_done", "rows_read", "rows_staged",
+                                                "rows_quarantined", "issue_counts"])
+            tally.niks.append(prepared.niks)
+            tally.villages |= prepared.villages
+            run_progress(run=run, done=list_import.rows_read)
+            report("baris / rows", list_import.rows_read, 0)
+    return tally
+
+
+def _duplicate_indexes(tally: _Tally) -> list[str]:
+    """Blind indexes of the NIKs staged more than once, found in memory."""
+    if not tally.niks:
+        return []
+    niks, counts = np.unique(np.concatenate(tally.niks), return_counts=True)
+    twice = [f"{n:016d}" for n in niks[counts > 1].tolist()]
+    return protected.keyring().index_many(twice, purpose="nik")  # type: ignore[return-value]
+
+
+def _mark_duplicates(list_import: ListImport, tally: _Tally) -> int:
+    """A NIK twice in one list is a warning on each of its rows (linkage decides). One UPDATE;
+    no row comes back to Python. The duplicated NIKs come from the tally, or, for a resumed
+    import, from a GROUP BY over its staged rows."""
     rows = StagedRow.objects.filter(list_import=list_import)
-    duplicated = (rows.filter(nik_index__isnull=False).values("nik_index")
-                  .annotate(n=Count("id")).filter(n__gt=1).values("nik_index"))
+    duplicated: Any = _duplicate_indexes(tally) if tally.complete else None
+    if duplicated == []:
+        return 0
+    if duplicated is None or len(duplicated) > DUPLICATES_LISTED:
+        duplicated = Subquery(rows.filter(nik_index__isnull=False).values("nik_index")
+                              .annotate(n=Count("id")).filter(n__gt=1).values("nik_index"))
     code = "nik_duplicate_in_file"
     warnings = Case(When(warnings="", then=Value(code)),
                     default=Concat(F("warnings"), Value(";" + code)),
                     output_field=CharField())
-    return rows.filter(nik_index__in=Subquery(duplicated)).update(
+    return rows.filter(nik_index__in=duplicated).update(
         warnings=Substr(warnings, 1, StagedRow._meta.get_field("warnings").max_length))
+
+
+def _check_villages(list_import: ListImport, tally: _Tally) -> None:
+    """Every staged village is a village of the area table: the foreign key, checked once per
+    import instead of by a trigger on each row (see `StagedRow`)."""
+    villages = Area.objects.filter(level=Area.Level.VILLAGE)
+    if tally.complete:
+        codes = sorted(tally.villages)
+        known: set[str] = set()
+        for start in range(0, len(codes), 5_000):
+            known.update(villages.filter(code__in=codes[start:start + 5_000])
+                         .values_list("code", flat=True))
+        found = [c for c in codes if c not in known][:5]
+    else:
+        strays = (StagedRow.objects.filter(list_import=list_import, village_id__isnull=False)
+                  .exclude(village_id__in=Subquery(villages.values("code"))))
+        found = list(strays.values_list("village_id", flat=True).distinct()[:5])
+    if found:
+        raise IntegrityError(f"import {list_import.pk}: staged rows name villages missing from "
+                             f"the area table (run `bansos areas load`): {found}")
 
 
 def _mark_corrected(list_import: ListImport) -> int:
@@ -216,10 +306,11 @@ def _mark_corrected(list_import: ListImport) -> int:
     return len(fixed)
 
 
-def _finish(list_import: ListImport, run, user) -> ListImport:
+def _finish(list_import: ListImport, run, user, tally: _Tally) -> ListImport:
     with transaction.atomic():
+        _check_villages(list_import, tally)
         _mark_corrected(list_import)
-        duplicates = _mark_duplicates(list_import)
+        duplicates = _mark_duplicates(list_import, tally)
         if duplicates:
             list_import.issue_counts = _merge(dict(list_import.issue_counts),
                                               {"nik_duplicate_in_file": duplicates})

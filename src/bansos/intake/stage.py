@@ -1,9 +1,11 @@
 """Writing a checked batch: valid rows to `StagedRow`, the rest to `QuarantinedRow`.
 
-Identifiers are encrypted and indexed here in bulk; quarantined rows keep their original bytes,
-encrypted, because they hold identifiers too. Every other column is computed set-at-a-time on
-the Arrow table, and rows are written with `core.bulk_insert.tables_insert` (CSV streamed to
-`COPY` on PostgreSQL) in pieces, so the database ingests one piece while the next is encrypted.
+`batch_prepare` (pure) puts a batch in database form: identifiers encrypted and indexed in bulk
+(in a helper process for big batches, `core.protect_process`), quarantined rows with their
+original bytes, encrypted because they hold identifiers too, and every other column computed
+set-at-a-time on the Arrow table. `batch_stage` writes it with `core.bulk_insert.tables_insert`
+(CSV streamed to `COPY` on PostgreSQL) in pieces, so the database ingests one piece while the
+next is encoded.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bansos.core import protected
+from bansos.core.protect_process import protect_columns
 from bansos.core.bulk_insert import tables_insert
 from bansos.intake.check import Checked
 from bansos.intake.issue_codes import ISSUES
@@ -32,10 +36,11 @@ QUARANTINE_FIELDS = [
     "list_import_id", "row_number", "sheet", "raw", "issues", "issue_codes", "village_id", "rw",
     "rt", "province_code", "regency_code", "district_code",
 ]  # fmt: skip
-# Rows per piece handed to the writer: small enough to overlap encryption with the database's
+# Rows per piece handed to the writer: small enough to overlap CSV encoding with the database's
 # parsing, large enough that Arrow's per-call overhead does not show.
 PIECE_ROWS = 10_000
 _CONTROL = r"[\x00-\x1f]"
+IDENTIFIERS = {"nik": "nik", "kk": "kk", "phone": "phone", "account_number": "account"}
 
 
 def _array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -98,25 +103,30 @@ def _extras(table: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise("{", pc.fill_null(body, ""), "}", "")
 
 
-def _protect(values: pa.Array, purpose: str) -> tuple[pa.Array, pa.Array]:
-    """Encrypted blobs and blind indexes of a column (null where the value is null or "")."""
-    if values.null_count == len(values):
-        return pa.nulls(len(values), pa.binary()), pa.nulls(len(values), pa.string())
-    blobs, indexes = protected.protect_many(values.to_pylist(), purpose=purpose)
-    return pa.array(blobs, pa.binary()), pa.array(indexes, pa.string())
+def _protect(table: pa.Table, fields: dict[str, str]) -> dict[str, tuple[pa.Array, pa.Array]]:
+    """Encrypted blobs and blind indexes of the identifier columns (field -> purpose), null
+    where a value is null or ""; all columns of a batch in one call of the helper process."""
+    n = table.num_rows
+    out = {name: (pa.nulls(n, pa.binary()), pa.nulls(n, pa.string())) for name in fields}
+    given = [name for name in fields if table[name].null_count < n]
+    done = protect_columns([(_array(table[name]).to_pylist(), fields[name]) for name in given])
+    for name, (blobs, indexes) in zip(given, done, strict=True):
+        out[name] = (pa.array(blobs, pa.binary()), pa.array(indexes, pa.string()))
+    return out
 
 
-def _staged_piece(list_import: ListImport, table: pa.Table,
+def _staged_table(list_import_id: int, table: pa.Table,
                   fallback: tuple[str, str, str]) -> pa.Table:
     n = table.num_rows
-    nik, nik_index = _protect(_array(table["nik"]), "nik")
-    kk, kk_index = _protect(_array(table["kk"]), "kk")
-    phone, phone_index = _protect(_array(table["phone"]), "phone")
-    account, account_index = _protect(_array(table["account_number"]), "account")
+    sealed = _protect(table, IDENTIFIERS)
+    nik, nik_index = sealed["nik"]
+    kk, kk_index = sealed["kk"]
+    phone, phone_index = sealed["phone"]
+    account, account_index = sealed["account_number"]
     villages = _array(table["village"]).cast(pa.string())
     province, regency, district = _scope(villages, fallback)
     columns = {
-        "list_import_id": pa.repeat(pa.scalar(list_import.pk, pa.int64()), n),
+        "list_import_id": pa.repeat(pa.scalar(list_import_id, pa.int64()), n),
         "row_number": _array(table["_row"]), "sheet": _text(table["_sheet"]),
         "nik": nik, "nik_index": nik_index, "kk": kk, "kk_index": kk_index,
         "full_name": _text(table["full_name"], 150), "name_titles": _text(table["name_titles"], 60),
@@ -147,7 +157,7 @@ def _issue_list(codes: str) -> str:
     return json.dumps(issues)
 
 
-def _quarantine_piece(list_import: ListImport, table: pa.Table,
+def _quarantine_table(list_import_id: int, table: pa.Table,
                       fallback: tuple[str, str, str]) -> pa.Table:
     n = table.num_rows
     # Base64 keeps the exact bytes (a cp1252 row stays cp1252) through a text cipher field.
@@ -160,7 +170,7 @@ def _quarantine_piece(list_import: ListImport, table: pa.Table,
     villages = _array(table["village"]).cast(pa.string())
     province, regency, district = _scope(villages, fallback)
     columns = {
-        "list_import_id": pa.repeat(pa.scalar(list_import.pk, pa.int64()), n),
+        "list_import_id": pa.repeat(pa.scalar(list_import_id, pa.int64()), n),
         "row_number": _array(table["_row"]), "sheet": _text(table["_sheet"]),
         "raw": pa.array(raw, pa.binary()), "issues": pc.take(described, encoded.indices),
         "issue_codes": pc.utf8_slice_codeunits(codes, 0, 300), "village_id": villages,
@@ -175,21 +185,50 @@ def quarantine_raw(*, row: QuarantinedRow) -> bytes:
     return base64.b64decode(row.raw or "")
 
 
-def batch_stage(*, list_import: ListImport, checked: Checked) -> tuple[int, int, dict[str, int]]:
-    """Write one checked batch; returns (staged, quarantined, count per issue code)."""
+@dataclass(frozen=True)
+class Prepared:
+    """One checked batch in database form, ready to write: staged rows (identifiers encrypted
+    and indexed) and quarantined rows, the count per issue code, and what the end-of-import
+    checks need: the staged NIKs as integers (in memory only, for duplicates across batches)
+    and the staged villages."""
+
+    staged: pa.Table
+    quarantined: pa.Table
+    counts: dict[str, int]
+    niks: np.ndarray
+    villages: frozenset[str]
+
+
+def _nik_numbers(values: pa.Array) -> np.ndarray:
+    """Valid NIKs are 16 digits, so an int64 holds each exactly: 8 bytes a row to find
+    duplicates over a whole file without keeping its identifiers as text."""
+    present = pc.drop_null(values)
+    present = present.filter(pc.match_substring_regex(present, r"^[0-9]{16}$"))
+    return pc.cast(present, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def batch_prepare(*, list_import: ListImport, checked: Checked) -> Prepared:
+    """Everything about a batch but the writing. Pure (no database), so the next batch is
+    prepared while the current one is written."""
     table, error = checked.table, checked.error
     good = table.filter(pa.array(~error))
     bad = table.filter(pa.array(error))
     fallback = _fallback_scope(list_import)
-    staged = tables_insert(model=StagedRow, tables=(
-        _staged_piece(list_import, piece, fallback) for piece in _pieces(good)))
-    quarantined = tables_insert(model=QuarantinedRow, tables=(
-        _quarantine_piece(list_import, piece, fallback) for piece in _pieces(bad)))
     counts: dict[str, int] = {}
     flat = pc.list_flatten(pc.split_pattern(table["issues"], ";"))
     if len(flat):
         values = pc.value_counts(flat)
         for item in values.to_pylist():
             counts[item["values"]] = int(item["counts"])
-    return staged, quarantined, counts
+    villages = pc.unique(pc.drop_null(_array(good["village"]).cast(pa.string())))
+    return Prepared(staged=_staged_table(list_import.pk, good, fallback),
+                    quarantined=_quarantine_table(list_import.pk, bad, fallback),
+                    counts=counts, niks=_nik_numbers(_array(good["nik"])),
+                    villages=frozenset(v for v in villages.to_pylist() if v))
 
+
+def batch_stage(*, prepared: Prepared) -> tuple[int, int]:
+    """Write one prepared batch; returns (staged, quarantined)."""
+    staged = tables_insert(model=StagedRow, tables=_pieces(prepared.staged))
+    quarantined = tables_insert(model=QuarantinedRow, tables=_pieces(prepared.quarantined))
+    return staged, quarantined
