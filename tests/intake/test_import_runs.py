@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.db import IntegrityError
 import xlsxwriter
+from django.db import IntegrityError
 from python_calamine import CalamineWorkbook
 
 from bansos.areas.services import areas_load

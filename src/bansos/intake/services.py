@@ -10,15 +10,14 @@ checked in a thread while the current one is written (the database releases the 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Count, F, Subquery, Value, When
 from django.db.models.functions import Concat, Substr

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bansos.core import protected
-from bansos.core.protect_process import protect_columns
 from bansos.core.bulk_insert import tables_insert
+from bansos.core.protect_process import protect_columns
 from bansos.intake.check import Checked
 from bansos.intake.issue_codes import ISSUES
 from bansos.intake.models import ListImport, QuarantinedRow, StagedRow
