@@ -12,5 +12,8 @@ os.environ.setdefault("BANSOS_VAR_DIR", tempfile.mkdtemp(prefix="bansos-test-var
 
 from bansos.settings import *  # noqa: E402,F403
 
+# Jobs run where they are queued, so a test sees their effect at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

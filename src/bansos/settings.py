@@ -6,6 +6,8 @@ BANSOS_DATA_KEY   encryption keys for protected fields, "kid:base64key[,kid:base
 BANSOS_INDEX_KEY  base64 key for the HMAC blind index of protected fields
 BANSOS_VAR_DIR    where the embedded database, keys, uploads and demo files live (./var)
 DEBUG             off unless set to 1/true
+BANSOS_TASKS      where background jobs run: "db" (queued, run by `bansos db_worker`; default)
+                  or "immediate" (inside the request that queues them)
 BANSOS_PROTECT_PROCESS  encrypt big import batches in a helper process (default on; 0 to
                   keep everything in one process, e.g. where processes cannot be started)
 SECRET_KEY        Django's signing key (generated into ./var/ for local use if absent)
@@ -58,7 +60,16 @@ INSTALLED_APPS = [
     "bansos.audit",
     "bansos.office",
     "bansos.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (django-tasks, the backport of Django 6's tasks): stored in the database and
+# run by `bansos db_worker` (which `bansos demo` starts beside the web server). "immediate"
+# runs each job inside the request that queues it (tests, or a setup without a worker).
+_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("BANSOS_TASKS", "db")]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

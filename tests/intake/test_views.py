@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from bansos.audit.models import AuditEvent
 from bansos.intake.models import ListImport, QuarantinedRow
@@ -66,3 +70,37 @@ def test_auditor_reads_but_cannot_upload_and_other_areas_see_nothing(client, off
     client.force_login(officer("village_operator", "35.10.16.1001"))
     assert client.get(f"/office/impor/{imp.pk}/").status_code == 404
     assert client.get(f"/office/impor/{imp.pk}/karantina.xlsx").status_code == 404
+
+
+# The worker closes connections between jobs as in production, so no test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_is_queued_and_a_worker_imports_it_while_the_page_polls(
+        client, officer, small_registry, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(officer("village_operator", VILLAGE_A))
+    response = _upload(client)
+    assert response.status_code == 302
+    imp = ListImport.objects.get()
+    assert imp.status == ListImport.Status.PENDING and imp.rows_read == 0
+    kept = imp.stored_path
+    with open(kept, "rb") as f:  # the upload waits, private, for the worker
+        assert f.read() == (HEADER + ROWS).encode()
+
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "menunggu giliran" in page
+    poll = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert 'id="progress"' in poll.content.decode()
+    # The same file again while it waits: no second job, no second copy kept.
+    _upload(client)
+    assert ListImport.objects.count() == 1
+
+    call_command("db_worker", batch=True, verbosity=0)
+    imp.refresh_from_db()
+    assert imp.status == ListImport.Status.DONE
+    assert (imp.rows_read, imp.rows_staged, imp.rows_quarantined) == (2, 1, 1)
+    assert imp.stored_path == "" and not os.path.exists(kept)
+    assert os.listdir(os.path.dirname(kept)) == []
+    # The polling page now asks for one reload, which shows the finished report.
+    poll = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert poll.headers.get("HX-Refresh") == "true"
+    assert "1 diterima + 1 dikarantina" in client.get(response["Location"]).content.decode()

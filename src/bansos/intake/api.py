@@ -44,16 +44,20 @@ def _summary(list_import) -> dict:
     return data
 
 
-@router.post("/imports", response={201: ImportSummary})
+@router.post("/imports", response={201: ImportSummary, 202: ImportSummary})
 def import_create(request, source: Form[str], file: File[UploadedFile]):
-    """Import a CSV or XLSX file for a source (PKH, BPNT, PBIJK, PIP, BLT, DUKCAPIL, BANK)."""
+    """Import a CSV or XLSX file for a source (PKH, BPNT, PBIJK, PIP, BLT, DUKCAPIL, BANK).
+    201 when the import has already ended (or the file was imported before); 202 while it waits
+    for or runs in the background job: poll `GET /imports/{id}` until `status` is `done` or
+    `failed`."""
     if not queries.sources_for(user=request.user).filter(code=source.upper()).exists():
         raise PermissionDenied
     try:
         result = upload_import(upload=file, source_code=source.upper(), user=request.user)
     except (MappingError, UploadRefused) as exc:
         raise HttpError(400, str(exc)) from exc
-    return Status(201, _summary(result))
+    waiting = result.status in (result.Status.PENDING, result.Status.RUNNING)
+    return Status(202 if waiting else 201, _summary(result))
 
 
 @router.get("/imports/{pk}", response=ImportSummary)

@@ -94,35 +94,63 @@ def _actor(user) -> str:
     return getattr(user, "username", "") or "system"
 
 
-def list_import_run(*, path: Path, source_code: str, user=None, file_name: str | None = None,
-                    overrides: dict[str, str] | None = None, area_code: str | None = None,
-                    resubmits: ListImport | None = None, progress: Progress | None = None,
-                    today: date | None = None, batch_rows: int = BATCH_ROWS) -> ListImport:
-    """Import the file at `path` for `source_code`; returns the (new, resumed or earlier)
-    ListImport. `area_code` limits the rows to an area (the submitting officer's)."""
+def list_import_open(*, path: Path, source_code: str, user=None, file_name: str | None = None,
+                     overrides: dict[str, str] | None = None, area_code: str | None = None,
+                     resubmits: ListImport | None = None) -> ListImport:
+    """The import of the file at `path` for `source_code`: a new pending one, or the earlier
+    import of the same file (same sha256), finished, under way, or failed and now to be resumed
+    from `path`. A bad
+    mapping is refused before anything is recorded. `area_code` limits the rows to an area
+    (by default the submitting officer's)."""
     path = Path(path)
     source = Source.objects.get(code=source_code.upper())
     sha = file_sha256(path=path)
     existing = ListImport.objects.filter(source=source, file_sha256=sha).first()
-    if existing is not None and existing.status == ListImport.Status.DONE:
+    if existing is not None:
+        # A failed run (its upload removed) resumes from this copy; a pending or running one
+        # keeps the file it has.
+        stale = existing.status == ListImport.Status.FAILED or not Path(existing.stored_path or
+                                                                         path).exists()
+        if existing.status != ListImport.Status.DONE and stale:
+            existing.stored_path = str(path)
+            existing.save(update_fields=["stored_path"])
         return existing
     if resubmits is not None:
         # A corrected quarantine workbook says which row each line corrects.
         overrides = {**(overrides or {}), "extra.origin_row": ORIGIN_ROW,
                      "extra.origin_sheet": ORIGIN_SHEET}
-    if existing is None:
-        _mapping_of(source.mapping_toml, overrides)  # a bad mapping is refused before anything is recorded
-        officer = getattr(user, "officer", None) if user is not None else None
-        area = area_code or (officer.area_id if officer else None)
-        existing = ListImport.objects.create(
-            source=source, file_name=file_name or path.name, file_sha256=sha,
-            file_size=path.stat().st_size, mapping_toml=source.mapping_toml,
-            mapping_version=source.mapping_version, submitted_by=user if officer else None,
-            area_id=area, resubmits=resubmits, stored_path=str(path),
-            layout={"overrides": overrides or {}},
-        )
-    return _run(list_import=existing, path=path, progress=progress, today=today,
-                batch_rows=batch_rows, user=user)
+    _mapping_of(source.mapping_toml, overrides)
+    officer = getattr(user, "officer", None) if user is not None else None
+    return ListImport.objects.create(
+        source=source, file_name=file_name or path.name, file_sha256=sha,
+        file_size=path.stat().st_size, mapping_toml=source.mapping_toml,
+        mapping_version=source.mapping_version, submitted_by=user if officer else None,
+        area_id=area_code or (officer.area_id if officer else None), resubmits=resubmits,
+        stored_path=str(path), layout={"overrides": overrides or {}},
+    )
+
+
+def list_import_continue(*, list_import: ListImport, user=None, progress: Progress | None = None,
+                         today: date | None = None, batch_rows: int = BATCH_ROWS) -> ListImport:
+    """Run a recorded import from its stored file, or resume it where it stopped; a finished
+    import is returned unchanged. The background job of an office or API upload."""
+    if list_import.status == ListImport.Status.DONE:
+        return list_import
+    return _run(list_import=list_import, path=Path(list_import.stored_path), progress=progress,
+                today=today, batch_rows=batch_rows, user=user)
+
+
+def list_import_run(*, path: Path, source_code: str, user=None, file_name: str | None = None,
+                    overrides: dict[str, str] | None = None, area_code: str | None = None,
+                    resubmits: ListImport | None = None, progress: Progress | None = None,
+                    today: date | None = None, batch_rows: int = BATCH_ROWS) -> ListImport:
+    """Import the file at `path` for `source_code` now; returns the (new, resumed or earlier)
+    ListImport. See `list_import_open` and `list_import_continue`."""
+    list_import = list_import_open(path=path, source_code=source_code, user=user,
+                                   file_name=file_name, overrides=overrides,
+                                   area_code=area_code, resubmits=resubmits)
+    return list_import_continue(list_import=list_import, user=user, progress=progress,
+                                today=today, batch_rows=batch_rows)
 
 
 def _run(*, list_import: ListImport, path: Path, progress: Progress | None, today: date | None,

@@ -1,7 +1,8 @@
 """Files arriving over HTTP (office page or API) become an import run.
 
-The upload is written outside any web root with owner-only permissions and removed when the
-run ends; a crashed run is resumed by uploading the same file again (same sha256)."""
+The upload is written outside any web root with owner-only permissions, imported by a
+background job (`intake.tasks`) and removed when the run ends; a failed run is resumed by
+uploading the same file again (same sha256)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from bansos.intake.models import ListImport
-from bansos.intake.services import list_import_run
+from bansos.intake.services import list_import_open
+from bansos.intake.tasks import list_import_task
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
 
@@ -34,11 +36,20 @@ def _save(upload: UploadedFile) -> Path:
 
 def upload_import(*, upload: UploadedFile, source_code: str, user,
                   resubmits: ListImport | None = None) -> ListImport:
+    """Record the upload as an import and queue its run; returns the import (already done when
+    the same file was imported before, or when jobs run at once)."""
     if Path(upload.name or "").suffix.lower() not in ALLOWED_SUFFIXES:
         raise UploadRefused("Hanya berkas CSV atau XLSX. / Only CSV or XLSX files.")
     path = _save(upload)
     try:
-        return list_import_run(path=path, source_code=source_code, user=user,
-                               file_name=Path(upload.name).name, resubmits=resubmits)
-    finally:
+        list_import = list_import_open(path=path, source_code=source_code, user=user,
+                                       file_name=Path(upload.name).name, resubmits=resubmits)
+    except Exception:
         path.unlink(missing_ok=True)
+        raise
+    if list_import.stored_path != str(path):  # imported, queued or running already
+        path.unlink(missing_ok=True)
+        return list_import
+    list_import_task.enqueue(list_import.pk)
+    list_import.refresh_from_db()
+    return list_import

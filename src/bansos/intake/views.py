@@ -21,6 +21,7 @@ from bansos.intake import queries
 from bansos.intake.export import quarantine_workbook
 from bansos.intake.issue_codes import ISSUES
 from bansos.intake.mapping import MappingError
+from bansos.intake.models import ListImport
 from bansos.intake.uploads import ALLOWED_SUFFIXES, UploadRefused, upload_import
 
 PAGE_SIZE = 50
@@ -78,6 +79,10 @@ def import_detail(request, pk: int):
                   for code, n in sorted(list_import.issue_counts.items(), key=lambda x: -x[1])]
     for row in page:
         row.issue_list = [ISSUES.get(i["code"]) or i["code"] for i in row.issues]
+    if request.htmx and list_import.status not in (ListImport.Status.PENDING,
+                                                   ListImport.Status.RUNNING):
+        # The import ended while the page polled: reload it once to show the whole report.
+        return HttpResponse(headers={"HX-Refresh": "true"})
     template = "intake/_progress.html" if request.htmx else "intake/import_detail.html"
     return render(request, template, {
         "imp": list_import, "page": page, "issue_rows": issue_rows,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -48,7 +51,16 @@ class Command(BatchCommand):
     def handle(self, *args, **options):
         super().handle(*args, **options)
         if getattr(self, "serve_after", False):
-            call_command("runserver", self.addr, use_reloader=False)
+            # Uploads are imported by the job worker: run one beside the web server.
+            worker = subprocess.Popen([sys.executable, "-m", "bansos", "db_worker",
+                                       "--verbosity", "0"])
+            # Stopped with SIGTERM as with Ctrl-C, the worker stops too.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            try:
+                call_command("runserver", self.addr, use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
 
     def print_summary(self, summary):
         console = Console()
