@@ -43,3 +43,14 @@ def officer(db):
                               area_code=area_code, office_name=f"office {area_code}")
 
     return make
+
+
+@pytest.fixture
+def job_worker(settings):
+    """Jobs queued in the database as in production; call the fixture to run the worker until
+    the queue is empty. Use with `django_db(transaction=True)`: the worker closes connections
+    between jobs, as it does in production."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return lambda: call_command("db_worker", batch=True, verbosity=0)

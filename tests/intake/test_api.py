@@ -46,18 +46,14 @@ def test_api_needs_a_login_and_keeps_to_the_area(client, officer, small_registry
     assert client.get(f"/api/v1/intake/imports/{pk}").status_code == 404
 
 
-# The worker closes connections between jobs as in production, so no test transaction.
 @pytest.mark.django_db(transaction=True)
 def test_with_a_job_worker_the_upload_is_accepted_then_polled_until_done(
-        client, officer, small_registry, settings):
-    from django.core.management import call_command
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        client, officer, small_registry, job_worker):
     client.force_login(officer("village_operator", VILLAGE_A))
     accepted = _post(client)
     assert accepted.status_code == 202, accepted.content
     pk = accepted.json()["id"]
     assert accepted.json()["status"] == "pending"
-    call_command("db_worker", batch=True, verbosity=0)
+    job_worker()
     done = client.get(f"/api/v1/intake/imports/{pk}").json()
     assert (done["status"], done["rows"], done["staged"]) == ("done", 2, 1)

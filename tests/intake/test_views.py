@@ -6,7 +6,6 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from bansos.audit.models import AuditEvent
 from bansos.intake.models import ListImport, QuarantinedRow
@@ -72,11 +71,9 @@ def test_auditor_reads_but_cannot_upload_and_other_areas_see_nothing(client, off
     assert client.get(f"/office/impor/{imp.pk}/karantina.xlsx").status_code == 404
 
 
-# The worker closes connections between jobs as in production, so no test transaction.
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_is_queued_and_a_worker_imports_it_while_the_page_polls(
-        client, officer, small_registry, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        client, officer, small_registry, job_worker):
     client.force_login(officer("village_operator", VILLAGE_A))
     response = _upload(client)
     assert response.status_code == 302
@@ -94,7 +91,7 @@ def test_an_upload_is_queued_and_a_worker_imports_it_while_the_page_polls(
     _upload(client)
     assert ListImport.objects.count() == 1
 
-    call_command("db_worker", batch=True, verbosity=0)
+    job_worker()
     imp.refresh_from_db()
     assert imp.status == ListImport.Status.DONE
     assert (imp.rows_read, imp.rows_staged, imp.rows_quarantined) == (2, 1, 1)
