@@ -70,6 +70,8 @@ def run_benchmark(request: Mapping[str, Any]) -> dict[str, Any]:
         metrics = bench.func(ctx)
         seconds = time.perf_counter() - start
         peak = peak_rss_mb(reset_worked)
+        if bench.finish:
+            metrics = {**(metrics or {}), **bench.finish(ctx, metrics)}
     return {
         "seconds": seconds,
         "peak_rss_mb": peak,

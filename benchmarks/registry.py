@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 Metrics = Mapping[str, float | int | str]
 BenchFunc = Callable[["Context"], Metrics | None]
 SetupFunc = Callable[["Context"], None]
+FinishFunc = Callable[["Context", Any], dict]
 FixtureFunc = Callable[["FixtureContext"], Mapping[str, Any] | None]
 
 # Budgets of sized benchmarks are stated at this many persons and scaled linearly to the others.
@@ -69,6 +70,8 @@ class Benchmark:
     # --database-url (so one run measures both); None uses the run's database.
     database: str | None = None
     setup: SetupFunc | None = None
+    # Untimed, after the clock: extra metrics from what the function left (e.g. accuracy).
+    finish: FinishFunc | None = None
     description: str = ""
 
     def budget_for(self, size: int | None) -> float:
@@ -105,6 +108,7 @@ class Registry:
         migrate: bool = True,
         database: str | None = None,
         setup: SetupFunc | None = None,
+        finish: FinishFunc | None = None,
     ) -> Callable[[BenchFunc], Benchmark]:
         """Decorator declaring a benchmark in this registry; see benchmarks/README.md."""
         if database not in DATABASES:
@@ -125,6 +129,7 @@ class Registry:
                     migrate=migrate,
                     database=database,
                     setup=setup,
+                    finish=finish,
                     description=(func.__doc__ or "").strip().split("\n")[0],
                 )
             )

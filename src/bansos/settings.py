@@ -10,6 +10,8 @@ BANSOS_TASKS      where background jobs run: "db" (queued, run by `bansos db_wor
                   or "immediate" (inside the request that queues them)
 BANSOS_PROTECT_PROCESS  encrypt big import batches in a helper process (default on; 0 to
                   keep everything in one process, e.g. where processes cannot be started)
+BANSOS_LINK_UPPER, BANSOS_LINK_LOWER  linkage thresholds (match probability): merge at or
+                  above the upper (0.99), review between, distinct below the lower (0.80)
 SECRET_KEY        Django's signing key (generated into ./var/ for local use if absent)
 """
 
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "bansos.areas",
     "bansos.registry",
     "bansos.intake",
+    "bansos.linkage",
     "bansos.audit",
     "bansos.office",
     "bansos.demo",
@@ -157,3 +160,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Record linkage: match probability at or above which a staged row merges into a registry
+# person (BANSOS_LINK_UPPER), and below which it is a different person (BANSOS_LINK_LOWER);
+# between the two a duplicate review is opened. Each run stores the thresholds it used.
+BANSOS_LINK_UPPER = float(os.environ.get("BANSOS_LINK_UPPER", "0.99"))
+BANSOS_LINK_LOWER = float(os.environ.get("BANSOS_LINK_LOWER", "0.80"))

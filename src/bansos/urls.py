@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("office/impor/", include("bansos.intake.urls")),
+    path("office/pencocokan/", include("bansos.linkage.urls")),
     path("office/", include("bansos.office.urls")),
 ]

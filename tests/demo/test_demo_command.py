@@ -25,7 +25,13 @@ def demo_summary(db, settings, tmp_path):
 
 
 def test_demo_builds_the_registry_and_reports_it(demo_summary, tmp_path):
-    assert demo_summary["registry"]["persons"] == PERSONS == Person.objects.count()
+    registry, linkage = demo_summary["registry"], demo_summary["linkage"]
+    assert registry["persons"] == PERSONS
+    assert 0 < registry["withheld"] < 0.05 * PERSONS  # people the civil registry lacks ...
+    # ... some of whom the lists name: linkage adds them, and places every staged row
+    assert Person.objects.count() == PERSONS - registry["withheld"] + linkage["new_persons"]
+    assert linkage["rows"] == sum(c["staged"] for c in demo_summary["intake"].values())
+    assert linkage["sure"] > 0.9 * linkage["rows"]
     assert demo_summary["registry"]["households"] == Household.objects.count() > 200
     assert set(demo_summary["population"]["program_list_rows"]) == {"PKH", "BPNT", "PBIJK",
                                                                       "PIP", "BLT"}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from bansos.areas.models import Area
 from bansos.areas.scope import officer_area, scoped, scoped_get
 from bansos.audit.services import access_record
+from bansos.linkage import queries as linkage_queries
 from bansos.registry import queries
 from bansos.registry.models import Household, Person
 
@@ -60,9 +61,12 @@ def household_detail(request, pk: int):
 def person_detail(request, pk: int):
     person = scoped_get(Person.objects.select_related("household__village"), request.user, pk=pk)
     access_record(person_id=person.pk, user=request.user, action="view", purpose="person page")
+    source_rows = list(linkage_queries.person_source_rows(person=person))
     context = {
         "person": person,
         "memberships": person.memberships.select_related("household__village").order_by("start_date", "id"),
         "sources": person.source_values.order_by("field", "observed_at"),
+        "source_rows": source_rows,
+        "can_split": linkage_queries.person_split_allowed(user=request.user, person=person, rows=len(source_rows)),
     }
     return render(request, "office/person_detail.html", context)

@@ -1,0 +1,87 @@
+"""What a registry linkage run reads: staged rows not linked yet, the registry's persons, and
+(for the few records compared probabilistically) their NIKs in the clear, in memory only.
+
+Registry persons get negative uids (`-person_id`), staged rows positive ones (`staged_row_id`),
+so one table of records can hold both and blocking can keep registry-against-registry pairs
+out (`block.pairs_block(side="new")`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bansos.core.bulk_read import query_table
+from bansos.intake.models import ListImport, StagedRow
+from bansos.registry.models import Person
+
+CHUNK = 5_000
+
+STAGED_SCHEMA = pa.schema([
+    ("uid", pa.int64()), ("list_import_id", pa.int64()), ("source", pa.string()),
+    ("nik_index", pa.string()), ("kk_index", pa.string()), ("full_name", pa.string()),
+    ("birth_date", pa.date32()), ("sex", pa.string()), ("birth_place", pa.string()),
+    ("relationship", pa.string()), ("address", pa.string()), ("rt", pa.string()),
+    ("rw", pa.string()), ("village", pa.string()),
+])
+REGISTRY_SCHEMA = pa.schema([
+    ("uid", pa.int64()), ("nik_index", pa.string()), ("kk_index", pa.string()),
+    ("full_name", pa.string()), ("birth_date", pa.date32()), ("sex", pa.string()),
+    ("birth_place", pa.string()), ("household_id", pa.int64()), ("address", pa.string()),
+    ("rt", pa.string()), ("rw", pa.string()), ("village", pa.string()),
+])
+
+
+def staged_unlinked() -> pa.Table:
+    """Staged rows of finished imports that no run has placed yet."""
+    sql = f"""
+        SELECT s.id, s.list_import_id, src.code, s.nik_index, s.kk_index, s.full_name,
+               s.birth_date, s.sex, s.birth_place, s.relationship, s.address, s.rt, s.rw,
+               s.village_id
+        FROM intake_stagedrow s
+        JOIN intake_listimport li ON li.id = s.list_import_id
+        JOIN intake_source src ON src.id = li.source_id
+        LEFT JOIN linkage_recordlink k ON k.staged_row_id = s.id
+        WHERE k.id IS NULL AND li.status = '{ListImport.Status.DONE}'
+        ORDER BY s.id"""
+    return _blank_to_null(query_table(sql=sql, schema=STAGED_SCHEMA))
+
+
+def registry_persons() -> pa.Table:
+    """Every registry person (the dead too: a listed dead person must be found) with the
+    place and KK of their current household."""
+    sql = """
+        SELECT -p.id, p.nik_index, h.kk_index, p.full_name, p.birth_date, p.sex, p.birth_place,
+               p.household_id, h.address, h.rt, h.rw, h.village_id
+        FROM registry_person p LEFT JOIN registry_household h ON h.id = p.household_id"""
+    return _blank_to_null(query_table(sql=sql, schema=REGISTRY_SCHEMA))
+
+
+def _blank_to_null(table: pa.Table) -> pa.Table:
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type):
+            column = table.column(i)
+            table = table.set_column(i, field, pc.if_else(pc.equal(column, ""), None, column))
+    return table
+
+
+def niks_in_clear(*, uids: Iterable[int]) -> dict[int, str]:
+    """uid -> NIK for the records compared probabilistically (decrypted by the ORM field)."""
+    staged = sorted(u for u in uids if u > 0)
+    persons = sorted(-u for u in uids if u < 0)
+    out: dict[int, str] = {}
+    for ids, model, sign in ((staged, StagedRow, 1), (persons, Person, -1)):
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            for pk, nik in model.objects.filter(pk__in=chunk).values_list("pk", "nik"):
+                if nik:
+                    out[sign * pk] = nik
+    return out
+
+
+def with_niks(*, records: pa.Table) -> pa.Table:
+    """`records` with a `nik` column in the clear (null where none is known)."""
+    niks = niks_in_clear(uids=records["uid"].to_pylist())
+    column = pa.array([niks.get(u) for u in records["uid"].to_pylist()], pa.string())
+    return records.append_column("nik", column)
