@@ -190,7 +190,7 @@ def _baseline_accuracy(ctx: Context, metrics: Any) -> dict[str, Any]:
                      {k: f"c{v}" for k, v in person_pred.items()}, truth)
 
 
-@benchmark("linkage-splink-baseline", budget_seconds=60, budget_mb=MEMORY_MB,
+@benchmark("linkage-splink-baseline", budget_seconds=300, budget_mb=MEMORY_MB,
            fixtures=[population], django=True, database="postgres", setup=_export,
            finish=_baseline_accuracy)
 def linkage_splink_baseline(ctx: Context) -> dict[str, Any]:

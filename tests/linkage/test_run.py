@@ -168,3 +168,99 @@ def test_link_command_registry_mode_links_staged_rows(db, world, tmp_path):
         call_command("link", "--registry", "--upper", "0.5", "--lower", "0.9")
     with pytest.raises(CommandError, match="--out"):
         call_command("link", str(tmp_path / "x.csv"))
+
+
+def _nik_with(nik: str, position: int, digit: str) -> str:
+    return nik[:position] + digit + nik[position + 1:]
+
+
+def _tricky_rows(people: dict[str, Person]) -> list[tuple[str, Person, dict]]:
+    """(case, the registry person the row must land on, the row's values)."""
+    def row(person, **values):
+        return {"nik": person.nik, "name": person.full_name, "born": person.birth_date,
+                "sex": person.sex, "household": person.household, **values}
+
+    sukarno, ali, twin_a, twin_b, son, woman, damaged = (
+        people[k] for k in ("sukarno", "ali", "twin_a", "twin_b", "son", "woman", "damaged"))
+    day = ali.nik[6:8]
+    year = sukarno.nik[10:12]
+    return [
+        # old spelling, and a NIK whose year digit was typed wrong
+        ("old spelling", sukarno, row(sukarno, name="SOEKARNO HADI", nik=_nik_with(
+            sukarno.nik, 11, str((int(year[1]) + 1) % 10)))),
+        # Moch. for Muhammad, and two digits of the NIK swapped
+        ("moch", ali, row(ali, name="MOCH. ALI", nik=ali.nik[:6] + day[::-1] + ali.nik[8:])),
+        # twin B listed with twin A's NIK (same birth date, same KK)
+        ("twins", twin_b, row(twin_b, nik=twin_a.nik)),
+        # the son has his father's name; his NIK's serial typed wrong
+        ("father and son", son, row(son, nik=son.nik[:15] + str(int(son.nik[15]) + 1))),
+        # a woman's NIK (day + 40) and no birth date on the row
+        ("woman", woman, row(woman, born=None)),
+        # the NIK went through an Excel number: rounding moved its last digit (one that became
+        # 0000 would have been quarantined by intake as a zero serial)
+        ("excel", damaged, row(damaged, nik=damaged.nik[:15] + str(int(damaged.nik[15]) + 1))),
+    ]
+
+
+def _tricky_people() -> dict[str, Person]:
+    from bansos.core.identifiers import nik_birth_date
+
+    def adults(sex):
+        return Person.objects.filter(sex=sex, relationship="head", birth_date__year__lt=1980,
+                                     household__isnull=False).order_by("pk")
+
+    heads = list(adults("L")[:40])
+    pick = iter(heads)
+    sukarno, father = next(pick), next(pick)
+    ali = next(p for p in pick if p.nik[6] != p.nik[7] and int(p.nik[7] + p.nik[6]) <= 28)
+    damaged = next(p for p in pick if p.nik[15] not in "09")
+    Person.objects.filter(pk=sukarno.pk).update(full_name="SUKARNO HADI")
+    Person.objects.filter(pk=ali.pk).update(full_name="MUHAMMAD ALI")
+    Person.objects.filter(pk=father.pk).update(full_name="BUDI SANTOSO")
+    woman = Person.objects.filter(sex="P", birth_date__year__lt=1990).order_by("pk").first()
+    assert nik_birth_date(woman.nik) == woman.birth_date  # day + 40 inside
+    child = Person.objects.filter(relationship="child", birth_date__year__gt=2005,
+                                  nik__isnull=False).order_by("pk").first()
+    twin_b = Person.objects.create(
+        nik=child.nik[:12] + f"{(int(child.nik[12:]) + 1) % 10_000:04d}", full_name="RINA WATI",
+        sex=child.sex, birth_date=child.birth_date, household=child.household,
+        relationship="child")
+    son = Person.objects.create(
+        nik=father.nik[:6] + "0101" + "95" + "0007", full_name="BUDI SANTOSO", sex="L",
+        birth_date=date(1995, 1, 1), household=father.household, relationship="child")
+    people = {k: Person.objects.get(pk=p.pk) for k, p in {
+        "sukarno": sukarno, "ali": ali, "twin_a": child, "twin_b": twin_b, "son": son,
+        "woman": woman, "damaged": damaged}.items()}
+    return people
+
+
+def test_tricky_pairs_land_on_the_right_person(db, world, tmp_path):
+    out, _ = world
+    areas_load(prefixes=["35.10"])
+    registry_load_population(population_dir=out)
+    cases = _tricky_rows(_tricky_people())
+    path = tmp_path / "pkh_extra.csv"
+    header = ("NO;NIK;NO_KK;NAMA_ANGGOTA;NAMA_PENGURUS;TGL_LAHIR;JENIS_KELAMIN;ALAMAT;RT;RW;"
+              "KODE_DESA;KOMPONEN;NO_REKENING;BANK")
+    lines = [header]
+    for n, (_, _, v) in enumerate(cases, start=1):
+        h = v["household"]
+        born = v["born"].strftime("%d-%m-%Y") if v["born"] else ""
+        lines.append(";".join([str(n), v["nik"], "", v["name"], v["name"], born, v["sex"],
+                               h.address, h.rt, h.rw, h.village_id.replace(".", ""), "", "",
+                               ""]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _load(out, ["PBIJK", "BPNT"])  # real lists, so the model has something to learn from
+    extra = list_import_run(path=path, source_code="PKH", today=TODAY)
+    assert extra.rows_staged == len(cases), extra.issue_counts
+
+    link_run()
+
+    links = RecordLink.objects.filter(staged_row__list_import=extra)
+    placed = {n: (person, method) for n, person, method in links.values_list(
+        "staged_row__row_number", "person_id", "method")}
+    for n, (case, person, _) in enumerate(cases, start=2):  # row 1 is the header
+        if case == "twins":  # either twin fits: never the NIK's owner unasked
+            assert placed[n] == (person.pk, "model") or placed[n] == (None, "review"), case
+        else:
+            assert placed[n][0] == person.pk, case

@@ -145,3 +145,9 @@ def test_accuracy_counts_pairs_from_the_contingency_table():
     assert result.clusters_exact_recall == 0.0
     perfect = accuracy(predicted=np.array([5, 5, 9]), truth=np.array([1, 1, 2]))
     assert perfect.f1 == 1.0 and perfect.clusters_exact_precision == 1.0
+
+
+def test_a_row_two_registry_persons_fit_goes_to_review():
+    placed, reviews = _decide([(-1, 30, 0.9999), (-2, 30, 0.95)], residual=[30])
+    assert placed[30] == (None, None, "review")
+    assert [(r["uid"], r["person_uid"]) for r in reviews] == [(30, -1)]

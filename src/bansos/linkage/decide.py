@@ -5,7 +5,8 @@ tables in, tables out; `run.py` writes them.
   (`nik_birth_date`), without scoring, unless the two names plainly differ.
 - Otherwise its best-scoring registry candidate decides: at or above `upper` the row is that
   person (`model`); between `lower` and `upper` a duplicate review is opened and the row waits
-  (`review`); below, the row is not that person.
+  (`review`); below, the row is not that person. A row that two registry persons both fit
+  (the runner-up at or above `lower`: twins, one with the other's NIK) is reviewed too.
 - Rows that matched no registry person are grouped by their strong links to each other
   (connected components at `upper`): a group that reaches exactly one registry person joins it;
   a group that reaches none (or, ambiguously, several) becomes one new person (`new`). Uncertain links between new rows
@@ -51,11 +52,17 @@ def sure_matches(*, con: duckdb.DuckDBPyConnection, staged: str, registry: str) 
         GROUP BY s.uid""").to_arrow_table()
 
 
-def _best_registry(con: duckdb.DuckDBPyConnection, scored: str) -> dict[int, tuple[int, float]]:
+def _best_registry(con: duckdb.DuckDBPyConnection, scored: str
+                   ) -> dict[int, tuple[int, float, float]]:
+    """Per row: its best registry candidate, that probability and the runner-up's."""
     rows = con.sql(f"""
-        SELECT uid_r, arg_max(uid_l, match_probability), max(match_probability)
-        FROM {scored} WHERE uid_l < 0 GROUP BY uid_r""").fetchall()
-    return {uid: (person, p) for uid, person, p in rows}
+        SELECT uid_r, arg_max(uid_l, match_probability), max(match_probability),
+               coalesce(max(match_probability) FILTER (WHERE rank = 2), 0)
+        FROM (SELECT *, row_number() OVER (PARTITION BY uid_r
+                                           ORDER BY match_probability DESC, uid_l) AS rank
+              FROM {scored} WHERE uid_l < 0)
+        GROUP BY uid_r""").fetchall()
+    return {uid: (person, p, second) for uid, person, p, second in rows}
 
 
 def placements_decide(*, con: duckdb.DuckDBPyConnection, residual: np.ndarray, scored: str,
@@ -82,8 +89,8 @@ def placements_decide(*, con: duckdb.DuckDBPyConnection, residual: np.ndarray, s
         candidate = best.get(uid)
         if candidate is None:
             continue
-        person_uid, p = candidate
-        if p >= limits.upper:
+        person_uid, p, second = candidate
+        if p >= limits.upper and second < limits.lower:
             person[i], prob[i], method[i] = person_uid, p, "model"
         elif p >= limits.lower:
             method[i], prob[i] = "review", p

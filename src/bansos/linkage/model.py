@@ -22,10 +22,12 @@ import math
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
+from splink.internals.exceptions import SplinkException
 
 from bansos.linkage.compare import NULL
 
 U_SAMPLE_PAIRS = 100_000
+M_FLOOR = 0.001
 EM_MAX_PAIRS = 300_000
 # EM sessions: each blocks on some columns and estimates m for the comparisons that do not use
 # them; together they cover every comparison.
@@ -105,14 +107,32 @@ def model_train(*, con: duckdb.DuckDBPyConnection, table: str, u_table: str, set
                                                                       recall=0.9)
     except Exception:  # noqa: BLE001 - no deterministic match at all: keep the prior
         logging.getLogger(__name__).info("no deterministic matches to estimate lambda")
+    model = linker.misc.save_model_to_json()
     used = _columns_used(model)
     for block in EM_BLOCKS:
         if not set(block) <= used:
             continue
         rule = " AND ".join(f"l.{c} = r.{c}" for c in block)
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True)
-    return linker.misc.save_model_to_json()
+        # A fresh linker per session, from the clamped model: a level the last session never
+        # saw among matches left m = 0, which Splink refuses to load.
+        linker = _linker(con, table, _clamped(model))
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True)
+        except SplinkException:  # no pairs under this rule: the other session still trains
+            logging.getLogger(__name__).info("no pairs for EM on %s", rule)
+        model = linker.misc.save_model_to_json()
+    return _clamped(model)
+
+
+def _clamped(model: dict) -> dict:
+    """m never below M_FLOOR: a level EM never saw among matches (m = 0) would otherwise veto
+    every pair that reaches it, and Splink refuses to load a model with a zero."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if "m_probability" in level:
+                level["m_probability"] = max(level["m_probability"], M_FLOOR)
+    return model
 
 
 def _columns_used(model: dict) -> set[str]:
