@@ -153,7 +153,8 @@ def _baseline(ctx: Context) -> dict[str, Any]:
     import duckdb
     from splink import DuckDBAPI, Linker, block_on
 
-    con = duckdb.connect()
+    # Spills (the baseline needs them at 1M) go to the run's scratch directory, not the cwd.
+    con = duckdb.connect(config={"temp_directory": str(ctx.scratch / "duckdb")})
     api = DuckDBAPI(connection=con)
     lists = api.register(pq.read_table(ctx.state["lists"]), dataset_display_name="lists")
     registry = api.register(pq.read_table(ctx.state["registry"]),

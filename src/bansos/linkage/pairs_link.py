@@ -29,6 +29,7 @@ from splink.internals.exceptions import SplinkException
 from bansos.linkage.block import RULES, Rule, pairs_block
 from bansos.linkage.cluster import clusters_from_pairs
 from bansos.linkage.compare import COMPARISONS, NULL, comparisons_for, settings_base
+from bansos.linkage.duck import duck_connect
 from bansos.linkage.model import U_SAMPLE_PAIRS, known_u, model_train, pairs_score
 from bansos.linkage.normalize import records_normalise
 
@@ -94,7 +95,7 @@ def records_link(*, records: pa.Table, side: Side, threshold: float = DEFAULT_TH
     table = records_normalise(records=records)
     table = table.append_column("birth_year", pc.year(table["birth_date"]).cast(pa.int16()))
     clock.lap("normalise")
-    con = duckdb.connect()
+    con = duck_connect()
     try:
         con.register("_records_in", table)
         con.sql("CREATE TABLE records AS SELECT * FROM _records_in")

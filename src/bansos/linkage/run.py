@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,6 +24,7 @@ from bansos.linkage import extract
 from bansos.linkage.block import REGISTRY_RULES, pairs_block, rules_usable
 from bansos.linkage.compare import comparisons_for, settings_base
 from bansos.linkage.decide import Thresholds, placements_decide, sure_matches
+from bansos.linkage.duck import duck_connect
 from bansos.linkage.households import households_assign
 from bansos.linkage.model import model_train, pairs_score
 from bansos.linkage.models import LinkRun
@@ -92,7 +92,7 @@ def _link(*, link: LinkRun, limits: Thresholds, clock: _Clock, progress: Progres
         return {"rows": 0}
     registry = extract.registry_persons()
     clock.lap("extract")
-    con = duckdb.connect()
+    con = duck_connect()
     con.register("staged", staged)
     con.register("registry", registry)
     sure = sure_matches(con=con, staged="staged", registry="registry")

@@ -71,6 +71,11 @@ class Command(BatchCommand):
         for code, counts in summary["intake"].items():
             console.print(f"Imported {code}: {counts['rows']} rows = {counts['staged']} staged + "
                           f"{counts['quarantined']} quarantined")
+        link = summary["linkage"]
+        console.print(f"Linked into the registry: {link['rows']} rows = {link['sure']} sure "
+                      f"(NIK + birth date) + {link.get('method_model', 0)} by the model + "
+                      f"{link.get('method_new', 0)} as {link['new_persons']} new persons + "
+                      f"{link['reviews']} for review at {summary['url']}pencocokan/")
         table = Table(title="Demo logins (password for all: " + summary["logins"][0]["password"] + ")")
         for col in ("username", "role", "area"):
             table.add_column(col)
