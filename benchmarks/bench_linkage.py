@@ -51,16 +51,11 @@ def _prepare(ctx: Context) -> None:
 
 def _truth(ctx: Context) -> tuple[dict[int, int], int]:
     """staged row id -> true person id, and the largest person id of the population."""
-    from bansos.intake.models import ListImport
-    from bansos.linkage.evaluate import data_row_labels
+    from bansos.linkage.evaluate import staged_labels
 
     with open(ctx.fixture("population").file("ground_truth"), encoding="utf-8") as f:
         truth = {(r["source"], r["row_number"]): int(r["person_id"]) for r in csv.DictReader(f)}
-    out = {}
-    for li in ListImport.objects.select_related("source"):
-        for pk, label in data_row_labels(list_import_id=li.pk).items():
-            out[pk] = truth[(li.source.code, label)]
-    return out, max(truth.values())
+    return {pk: truth[label] for pk, label in staged_labels().items()}, max(truth.values())
 
 
 def _accuracy(staged_pred: dict[int, int], person_pred: dict[int, int], truth: dict[int, int]

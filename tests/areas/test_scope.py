@@ -81,3 +81,11 @@ def test_person_page_is_logged_for_the_citizen(small_registry, officer, client):
 def test_pages_need_login(client):
     response = client.get(reverse("office:household_list"))
     assert response.status_code == 302 and reverse("office:login") in response["Location"]
+
+
+def test_scope_codes_go_as_far_as_the_code():
+    from bansos.areas.scope import scope_codes
+
+    assert scope_codes("35.10.09.2001") == ("35", "35.10", "35.10.09")
+    assert scope_codes("35.10") == ("35", "35.10", "")
+    assert scope_codes("ID") == scope_codes(None) == ("", "", "")

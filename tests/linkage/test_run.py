@@ -14,7 +14,7 @@ from bansos.demo.build import registry_withhold
 from bansos.demo.generate import generate_population
 from bansos.intake.models import ListImport, StagedRow
 from bansos.intake.services import list_import_run
-from bansos.linkage.evaluate import accuracy, data_row_labels
+from bansos.linkage.evaluate import accuracy, staged_labels
 from bansos.linkage.models import LinkRun, RecordLink
 from bansos.linkage.run import link_run
 from bansos.registry.bulk import registry_load_population
@@ -51,20 +51,14 @@ def _listed_withheld(out, truth) -> set[int]:
     everyone = set(pq.read_table(out / "persons.parquet", columns=["person_id"])
                    ["person_id"].to_pylist())
     missing = everyone - set(Person.objects.values_list("pk", flat=True))
-    labels = {}
-    for li in ListImport.objects.select_related("source"):
-        labels.update({pk: (li.source.code, label)
-                       for pk, label in data_row_labels(list_import_id=li.pk).items()})
+    labels = staged_labels()
     return {int(truth[label]["person_id"]) for label in labels.values()} & missing
 
 
 def _scores(truth):
     """Pairwise accuracy of persons (registry persons count as records too) and the share of
     rows placed in their true household."""
-    labels = {}
-    for li in ListImport.objects.select_related("source"):
-        labels.update({pk: (li.source.code, label)
-                       for pk, label in data_row_labels(list_import_id=li.pk).items()})
+    labels = staged_labels()
     top = max(int(t["person_id"]) for t in truth.values())
     predicted, true, households = [], [], 0
     links = RecordLink.objects.values_list("staged_row_id", "person_id", "household_id")

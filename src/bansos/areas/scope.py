@@ -13,6 +13,18 @@ from django.db.models import Model, Q, QuerySet
 
 from bansos.areas.models import Area
 
+
+def scope_codes(code: str | None) -> tuple[str, str, str]:
+    """(province, regency, district) codes of an area code, as far as it goes: the scoping
+    columns rows carry. `"35.10.09.2001"` -> `("35", "35.10", "35.10.09")`; `"35"` ->
+    `("35", "", "")`; none, or the nation `"ID"`, -> empty codes."""
+    if not code or code == "ID":
+        return "", "", ""
+    parts = code.split(".")
+    return tuple(".".join(parts[:depth]) if len(parts) >= depth else ""  # type: ignore[return-value]
+                 for depth in (1, 2, 3))
+
+
 # Household column holding the code of each level.
 _COLUMN = {
     Area.Level.PROVINCE: "province_code",

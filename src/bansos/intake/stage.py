@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bansos.areas.scope import scope_codes
 from bansos.core import protected
 from bansos.core.bulk_insert import tables_insert
 from bansos.core.protect_process import protect_columns
@@ -65,11 +66,7 @@ def _scope(villages: pa.Array, fallback: tuple[str, str, str]
 
 
 def _fallback_scope(list_import: ListImport) -> tuple[str, str, str]:
-    if list_import.area_id is None or list_import.area_id == "ID":
-        return "", "", ""
-    parts = list_import.area_id.split(".")
-    return (parts[0], ".".join(parts[:2]) if len(parts) > 1 else "",
-            ".".join(parts[:3]) if len(parts) > 2 else "")
+    return scope_codes(list_import.area_id)
 
 
 def _json_values(values: pa.Array) -> pa.Array:

@@ -91,3 +91,14 @@ def data_row_labels(*, list_import_id: int) -> dict[int, str]:
         if pk is not None:
             labels[pk] = f"{sheet}:{counters[sheet]}" if sheet else str(counters[sheet])
     return labels
+
+
+def staged_labels() -> dict[int, tuple[str, str]]:
+    """staged_row_id -> (source code, the ground truth's row label) over every import."""
+    from bansos.intake.models import ListImport
+
+    labels = {}
+    for li in ListImport.objects.select_related("source"):
+        labels.update({pk: (li.source.code, label)
+                       for pk, label in data_row_labels(list_import_id=li.pk).items()})
+    return labels

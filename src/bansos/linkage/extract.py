@@ -7,7 +7,7 @@ out (`block.pairs_block(side="new")`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -68,6 +68,16 @@ def _blank_to_null(table: pa.Table) -> pa.Table:
     return table
 
 
+def rows_by_id(*, table: str, columns: str, ids: list[int], schema: pa.Schema
+               ) -> Iterator[pa.Table]:
+    """The rows of `table` (its `columns`, first `id`) whose id is in `ids`, a chunk at a time
+    (ids are integers, inlined: `query_table` reads by `COPY`)."""
+    for start in range(0, len(ids), CHUNK):
+        listed = ",".join(str(int(i)) for i in ids[start:start + CHUNK])
+        yield query_table(sql=f"SELECT {columns} FROM {table} WHERE id IN ({listed})",
+                          schema=schema)
+
+
 def niks_in_clear(*, uids: Iterable[int]) -> dict[int, str]:
     """uid -> NIK for the records compared probabilistically. Ciphertexts are read by `COPY`
     and opened with the keyring directly: through the ORM field each cost ten times more, and
@@ -78,12 +88,10 @@ def niks_in_clear(*, uids: Iterable[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for ids, table, sign in ((staged, StagedRow._meta.db_table, 1),
                              (persons, Person._meta.db_table, -1)):
-        for start in range(0, len(ids), CHUNK):
-            listed = ",".join(str(int(i)) for i in ids[start:start + CHUNK])
-            found = query_table(sql=f"SELECT id, nik FROM {table} WHERE id IN ({listed}) "
-                                    "AND nik IS NOT NULL", schema=_NIKS)
+        for found in rows_by_id(table=table, columns="id, nik", ids=ids, schema=_NIKS):
             for pk, blob in zip(found["id"].to_pylist(), found["nik"].to_pylist(), strict=True):
-                out[sign * pk] = ring.decrypt(blob, purpose="nik")
+                if blob is not None:
+                    out[sign * pk] = ring.decrypt(blob, purpose="nik")
     return out
 
 

@@ -95,19 +95,23 @@ def _set_u(model: dict, known: dict[tuple[str, int], float]) -> dict:
 
 
 def model_train(*, con: duckdb.DuckDBPyConnection, table: str, u_table: str, settings: dict,
-                match_rate_rules: list[str], seed: int = 42) -> dict:
-    """Splink's model JSON with u and m estimated (see the module docstring)."""
+                match_rate_rules: list[str], seed: int = 42, em: bool = True) -> dict:
+    """Splink's model JSON with u and m estimated (see the module docstring). `em=False`
+    estimates u and lambda only, leaving m as `settings` has it (too few pairs to learn from)."""
     u_linker = _linker(con, u_table, settings)
     u_linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     model = _set_u(u_linker.misc.save_model_to_json(), known_u(con=con, table=u_table))
 
     linker = _linker(con, table, model)
-    try:
-        linker.training.estimate_probability_two_random_records_match(match_rate_rules,
-                                                                      recall=0.9)
-    except Exception:  # noqa: BLE001 - no deterministic match at all: keep the prior
-        logging.getLogger(__name__).info("no deterministic matches to estimate lambda")
+    if match_rate_rules:
+        try:
+            linker.training.estimate_probability_two_random_records_match(match_rate_rules,
+                                                                          recall=0.9)
+        except Exception:  # noqa: BLE001 - no deterministic match at all: keep the prior
+            logging.getLogger(__name__).info("no deterministic matches to estimate lambda")
     model = linker.misc.save_model_to_json()
+    if not em:
+        return model
     used = _columns_used(model)
     for block in EM_BLOCKS:
         if not set(block) <= used:

@@ -15,7 +15,6 @@ columns that hold values somewhere, so a file of names and birth dates still lin
 from __future__ import annotations
 
 import copy
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -23,14 +22,12 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from splink import DuckDBAPI, Linker
-from splink.internals.exceptions import SplinkException
 
 from bansos.linkage.block import RULES, Rule, pairs_block
 from bansos.linkage.cluster import clusters_from_pairs
 from bansos.linkage.compare import COMPARISONS, NULL, comparisons_for, settings_base
 from bansos.linkage.duck import duck_connect
-from bansos.linkage.model import U_SAMPLE_PAIRS, known_u, model_train, pairs_score
+from bansos.linkage.model import U_SAMPLE_PAIRS, model_train, pairs_score
 from bansos.linkage.normalize import records_normalise
 
 Side = Literal["dedupe", "link"]
@@ -126,37 +123,10 @@ def _model(con: duckdb.DuckDBPyConnection, table: pa.Table, candidates: int
     comparisons = file_comparisons(records=table)
     settings = settings_base(comparisons=comparisons, blocking_sql=[])
     rules = _match_rate_rules(con, table)
-    model = None
-    if candidates >= EM_MIN_PAIRS and len(comparisons) >= EM_MIN_COMPARISONS:
-        try:
-            model = model_train(con=con, table="records", u_table="records", settings=settings,
-                                match_rate_rules=rules)
-        except SplinkException:  # an EM session without pairs (a column nearly empty)
-            logging.getLogger(__name__).info("EM failed; default m probabilities")
-    trained = model is not None
-    if model is None:
-        model = _model_without_em(con, settings, rules)
+    trained = candidates >= EM_MIN_PAIRS and len(comparisons) >= EM_MIN_COMPARISONS
+    model = model_train(con=con, table="records", u_table="records", settings=settings,
+                        match_rate_rules=rules, em=trained)
     return model_guarded(model=model, records=table.num_rows, use_defaults=not trained), trained
-
-
-def _model_without_em(con: duckdb.DuckDBPyConnection, settings: dict, rules: list[str]
-                      ) -> dict:
-    """u and lambda estimated as `model_train` does, m left to DEFAULT_M: on a small file
-    the EM sessions of `model_train` may find no pair at all, and Splink then raises."""
-    linker = Linker(DuckDBAPI(connection=con).register("records"), settings, log_level=None)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=42)
-    if rules:
-        linker.training.estimate_probability_two_random_records_match(rules, recall=0.9)
-    model = linker.misc.save_model_to_json()
-    known = known_u(con=con, table="records")
-    for comparison in model["comparisons"]:
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get(NULL)]
-        for i, level in enumerate(levels[:-1], start=1):  # the last is `else`
-            level["u_probability"] = known.get((comparison["output_column_name"], i),
-                                               level.get("u_probability"))
-        rest = 1.0 - sum(u for lv in levels[:-1] if _is_number(u := lv.get("u_probability")))
-        levels[-1]["u_probability"] = max(rest, 1e-9)
-    return model
 
 
 def _match_rate_rules(con: duckdb.DuckDBPyConnection, table: pa.Table) -> list[str]:

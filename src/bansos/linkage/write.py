@@ -11,8 +11,10 @@ import duckdb
 import pyarrow as pa
 from django.db.models import Max
 
+from bansos.areas.scope import scope_codes
 from bansos.core.bulk_insert import rows_insert, tables_insert
-from bansos.core.bulk_read import query_table
+from bansos.intake.models import StagedRow
+from bansos.linkage.extract import rows_by_id
 from bansos.linkage.model import level_label
 from bansos.linkage.models import DuplicateReview, LinkRun, RecordLink
 from bansos.registry.models import Household, Membership, Person
@@ -24,20 +26,10 @@ _BLOBS = pa.schema([("id", pa.int64()), ("nik", pa.binary()), ("nik_index", pa.s
 def _blobs(uids: list[int]) -> dict[int, dict]:
     """Encrypted identifiers of staged rows, as stored (never decrypted here)."""
     out: dict[int, dict] = {}
-    for start in range(0, len(uids), 5_000):
-        ids = ",".join(str(int(u)) for u in uids[start:start + 5_000])
-        table = query_table(sql=f"SELECT id, nik, nik_index, kk, kk_index FROM intake_stagedrow "
-                                f"WHERE id IN ({ids})", schema=_BLOBS)
-        for row in table.to_pylist():
-            out[row["id"]] = row
+    for table in rows_by_id(table=StagedRow._meta.db_table, ids=uids, schema=_BLOBS,
+                            columns="id, nik, nik_index, kk, kk_index"):
+        out.update((row["id"], row) for row in table.to_pylist())
     return out
-
-
-def _scope(village: str | None) -> tuple[str, str, str]:
-    parts = (village or "").split(".")
-    if len(parts) < 3:
-        return "", "", ""
-    return parts[0], ".".join(parts[:2]), ".".join(parts[:3])
 
 
 def _next_id(model) -> int:
@@ -96,7 +88,7 @@ def _households_create(con: duckdb.DuckDBPyConnection) -> int:
     for offset, (_, uid) in enumerate(reps):
         v, b = values[uid], blobs.get(uid, {})
         rows.append((first + offset, b.get("kk"), b.get("kk_index"), v["village"],
-                     *_scope(v["village"]), v["rw"] or "", v["rt"] or "", v["address"] or ""))
+                     *scope_codes(v["village"]), v["rw"] or "", v["rt"] or "", v["address"] or ""))
     return rows_insert(model=Household, rows=rows, fields=[
         "id", "kk", "kk_index", "village_id", "province_code", "regency_code", "district_code",
         "rw", "rt", "address"])
@@ -153,7 +145,7 @@ def _reviews_create(con: duckdb.DuckDBPyConnection, link: LinkRun, staged: pa.Ta
                    "level": level_label(model=link.model, comparison=n[2:], weight=w)}
                   for n, w in zip(names, parts, strict=True)]
         out.append((link.pk, uid, -person_uid if person_uid is not None else None, other_uid,
-                    p, weight, json.dumps(fields), *_scope(village)))
+                    p, weight, json.dumps(fields), *scope_codes(village)))
     return rows_insert(model=DuplicateReview, rows=out, fields=[
         "run_id", "staged_row_id", "person_id", "other_row_id", "match_probability",
         "match_weight", "weights", "province_code", "regency_code", "district_code"])

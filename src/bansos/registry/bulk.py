@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from django.db import transaction
 from django.utils import timezone
 
+from bansos.areas.scope import scope_codes
 from bansos.areas.services import neighbourhoods_ensure
 from bansos.core import protected
 from bansos.core.bulk_insert import rows_insert
@@ -36,11 +37,6 @@ def _text(values: list) -> list[str]:
     return ["" if v is None else str(v) for v in values]
 
 
-def _scope_codes(village_code: str) -> tuple[str, str, str]:
-    parts = village_code.split(".")
-    return parts[0], ".".join(parts[:2]), ".".join(parts[:3])
-
-
 def _load_households(path: Path, *, progress: Progress | None, total: int) -> int:
     done = 0
     units: set[tuple[str, str, str]] = set()
@@ -52,7 +48,7 @@ def _load_households(path: Path, *, progress: Progress | None, total: int) -> in
     for c in _batches(path, columns):
         blobs, indexes = protected.protect_many(c["kk"], purpose="kk")
         units.update(zip(c["village_code"], c["rw"], c["rt"], strict=True))
-        rows = [(hid, blob, index, village, *_scope_codes(village), rw, rt, address or "", head)
+        rows = [(hid, blob, index, village, *scope_codes(village), rw, rt, address or "", head)
                 for hid, blob, index, village, rw, rt, address, head in zip(
                     c["household_id"], blobs, indexes, c["village_code"], c["rw"], c["rt"],
                     c["address"], c["head_person_id"], strict=True)]

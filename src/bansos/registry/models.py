@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bansos.areas.scope import scope_codes
 from bansos.core.fields import BlindIndexField, EncryptedField
 
 
@@ -63,10 +64,8 @@ class Household(models.Model):
 
     def save(self, *args, **kwargs):
         # Keep the scoping columns derived from the village code (never set by hand).
-        parts = str(self.village_id).split(".")
-        self.province_code, self.regency_code, self.district_code = (
-            parts[0], ".".join(parts[:2]), ".".join(parts[:3]),
-        )
+        self.province_code, self.regency_code, self.district_code = scope_codes(
+            str(self.village_id))
         super().save(*args, **kwargs)
 
 
