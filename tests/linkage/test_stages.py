@@ -150,7 +150,7 @@ def test_accuracy_counts_pairs_from_the_contingency_table():
 def test_a_row_two_registry_persons_fit_goes_to_review():
     placed, reviews = _decide([(-1, 30, 0.9999), (-2, 30, 0.95)], residual=[30])
     assert placed[30] == (None, None, "review")
-    assert [(r["uid"], r["person_uid"]) for r in reviews] == [(30, -1)]
+    assert [(r["uid"], r["person_uid"]) for r in reviews] == [(30, -1), (30, -2)]
 
 
 def test_linkage_never_spills_to_disk():

@@ -53,16 +53,17 @@ def sure_matches(*, con: duckdb.DuckDBPyConnection, staged: str, registry: str) 
 
 
 def _best_registry(con: duckdb.DuckDBPyConnection, scored: str
-                   ) -> dict[int, tuple[int, float, float]]:
-    """Per row: its best registry candidate, that probability and the runner-up's."""
+                   ) -> dict[int, tuple[int, float, int | None, float]]:
+    """Per row: its best registry candidate and that probability, the runner-up and its."""
     rows = con.sql(f"""
         SELECT uid_r, arg_max(uid_l, match_probability), max(match_probability),
+               max(uid_l) FILTER (WHERE rank = 2),
                coalesce(max(match_probability) FILTER (WHERE rank = 2), 0)
         FROM (SELECT *, row_number() OVER (PARTITION BY uid_r
                                            ORDER BY match_probability DESC, uid_l) AS rank
               FROM {scored} WHERE uid_l < 0)
         GROUP BY uid_r""").fetchall()
-    return {uid: (person, p, second) for uid, person, p, second in rows}
+    return {uid: (person, p, runner_up, second) for uid, person, p, runner_up, second in rows}
 
 
 def placements_decide(*, con: duckdb.DuckDBPyConnection, residual: np.ndarray, scored: str,
@@ -89,12 +90,14 @@ def placements_decide(*, con: duckdb.DuckDBPyConnection, residual: np.ndarray, s
         candidate = best.get(uid)
         if candidate is None:
             continue
-        person_uid, p, second = candidate
+        person_uid, p, runner_up, second = candidate
         if p >= limits.upper and second < limits.lower:
             person[i], prob[i], method[i] = person_uid, p, "model"
         elif p >= limits.lower:
             method[i], prob[i] = "review", p
             reviews.append((uid, person_uid, None, p))
+            if second >= limits.lower:  # the reviewer sees each person the row fits
+                reviews.append((uid, runner_up, None, second))
 
     # Groups of rows: one registry person reached -> all join it; none -> one new person.
     order = np.argsort(components, kind="stable")
