@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "bansos.registry",
     "bansos.intake",
     "bansos.linkage",
+    "bansos.targeting",
+    "bansos.programs",
     "bansos.audit",
     "bansos.office",
     "bansos.demo",

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("office/impor/", include("bansos.intake.urls")),
     path("office/pencocokan/", include("bansos.linkage.urls")),
+    path("office/program/", include("bansos.programs.urls")),
     path("office/", include("bansos.office.urls")),
 ]

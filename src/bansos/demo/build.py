@@ -16,6 +16,7 @@ from bansos.areas.services import areas_load
 from bansos.core.runs import run_finish, run_start
 from bansos.demo.generate import AS_OF
 from bansos.demo.officers import DEMO_PASSWORD, demo_officers_create
+from bansos.demo.programs_demo import demo_programs
 from bansos.intake.services import list_import_run
 from bansos.linkage.run import link_run
 from bansos.registry.bulk import registry_load_population
@@ -70,6 +71,8 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
     lap("intake")
     linked = link_run(started_by="demo", progress=progress)
     lap("linkage")
+    targeting = demo_programs(population_dir=population_dir, on=AS_OF.astype(object), progress=progress)
+    lap("programs")
     logins = demo_officers_create(**_demo_posts(regions))
     lap("officers")
     result.summary = {
@@ -80,6 +83,9 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
         "registry": registry,
         "intake": imports,
         "linkage": {"run": linked.pk, **linked.counts},
+        "pmt": targeting["pmt"],
+        "scoring": targeting["scoring"],
+        "programs": targeting["programs"],
         "logins": [{"username": x.username, "password": DEMO_PASSWORD, "role": x.role, "area": f"{x.area_code} {x.area_name}"}
                    for x in logins],
         "timings": result.timings,

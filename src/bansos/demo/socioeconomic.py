@@ -14,6 +14,7 @@ from statistics import NormalDist
 import numpy as np
 
 from bansos.demo import attributes as attr
+from bansos.targeting.deciles import deciles_rank
 
 MEDIAN_PCE = 1_050_000.0  # rupiah per person per month, national-ish median
 LOG_SD = 0.55  # spread of log expenditure used to standardise it for the proxies
@@ -146,12 +147,6 @@ def pmt_variables(*, rng: np.random.Generator, log_pce: np.ndarray, size: np.nda
 
 
 def deciles(*, log_pce: np.ndarray, persons: np.ndarray) -> np.ndarray:
-    """Welfare decile 1-10 per household: equal tenths of persons, poorest first."""
-    order = np.argsort(log_pce, kind="stable")
-    cum = np.cumsum(persons[order])
-    total = max(int(cum[-1]), 1)
-    mid = cum - persons[order] / 2.0  # a household goes to the tenth its midpoint falls in
-    decile_sorted = np.minimum(np.floor(mid * 10.0 / total).astype(np.int64) + 1, 10)
-    out = np.empty(len(log_pce), dtype=np.int8)
-    out[order] = decile_sorted
-    return out
+    """Welfare decile 1-10 per household: equal tenths of persons, poorest first (the same
+    ranking the targeting app uses, so the demo's truth and the system's deciles agree)."""
+    return deciles_rank(score=log_pce, persons=persons)

@@ -13,6 +13,7 @@ from bansos.areas.models import Area
 from bansos.areas.scope import officer_area, scoped, scoped_get
 from bansos.audit.services import access_record
 from bansos.linkage import queries as linkage_queries
+from bansos.programs import queries as program_queries
 from bansos.registry import queries
 from bansos.registry.models import Household, Person
 
@@ -52,6 +53,8 @@ def household_detail(request, pk: int):
         "memberships": household.memberships.select_related("person").order_by("start_date", "id"),
         "profile": household.profiles.order_by("-observed_on").first(),
         "sources": household.source_values.filter(person__isnull=True).order_by("field", "observed_at"),
+        "welfare": program_queries.household_welfare(household=household),
+        "decisions": program_queries.household_decisions(household=household),
     }
     return render(request, "office/household_detail.html", context)
 

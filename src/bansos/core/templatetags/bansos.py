@@ -26,3 +26,13 @@ def rupiah(value) -> str:
     if value is None or value == "":
         return ""
     return "Rp" + f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def pce(value) -> int | str:
+    """A predicted log per-capita expenditure as whole rupiah (rounded to Rp1.000)."""
+    import math
+
+    if value is None or value == "":
+        return ""
+    return int(round(math.exp(float(value)) / 1000.0) * 1000)

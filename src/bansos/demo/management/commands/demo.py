@@ -76,6 +76,12 @@ class Command(BatchCommand):
                       f"(NIK + birth date) + {link.get('method_model', 0)} by the model + "
                       f"{link.get('method_new', 0)} as {link['new_persons']} new persons + "
                       f"{link['reviews']} for review at {summary['url']}pencocokan/")
+        console.print(f"PMT {summary['pmt']['version']} (R² {summary['pmt']['r2']:.2f}) ranked "
+                      f"{summary['scoring']['ranked']} of {summary['scoring']['households']} households")
+        for code, cycle in summary["programs"].items():
+            total = f"{cycle['total']:,}".replace(",", ".")
+            console.print(f"{code} {cycle['period']} ({cycle['state']}): {cycle['households']} households, "
+                          f"Rp{total} — {summary['url']}program/tahap/{cycle['cycle']}/")
         table = Table(title="Demo logins (password for all: " + summary["logins"][0]["password"] + ")")
         for col in ("username", "role", "area"):
             table.add_column(col)

@@ -1,0 +1,1 @@
+"""Programs, payment cycles (tahap) with frozen beneficiary lists, enrolments, entitlements and suspensions."""
