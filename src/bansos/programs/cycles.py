@@ -179,7 +179,8 @@ def cycle_totals(cycle: Cycle) -> None:
             "SELECT COUNT(*), COALESCE(SUM(persons), 0), COALESCE(SUM(amount), 0) "
             "FROM programs_entitlement WHERE cycle_id = %s AND state != %s",
             [cycle.pk, Entitlement.State.SUSPENDED])
-        cycle.households, cycle.persons, cycle.total = cursor.fetchone()
+        # PostgreSQL sums bigints as numeric: back to int.
+        cycle.households, cycle.persons, cycle.total = (int(x) for x in cursor.fetchone())
         cursor.execute("SELECT COUNT(*) FROM programs_entitlement WHERE cycle_id = %s AND state = %s",
                        [cycle.pk, Entitlement.State.SUSPENDED])
         cycle.suspended = cursor.fetchone()[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -106,7 +107,6 @@ def scoring_run(*, pmt_version: PmtVersion, started_by: str,
     run.status, run.finished_at, run.timings = ScoringRun.Status.DONE, timezone.now(), timings
     run.households, run.ranked = scored.num_rows, ranked
     run.persons = int(np.sum(scored.column("members_alive").to_numpy()))
-    run.snapshot = str(snapshot_dir(run))
     run.save()
     audit_record(actor=started_by, action="scoring.run", target_type="ScoringRun", target_id=run.pk,
                  data={"pmt": pmt_version.version, "households": run.households, "ranked": ranked})
@@ -146,7 +146,12 @@ def _score_rows(scored: pa.Table, size: int = 100_000):
 
 
 def snapshot_dir(run: ScoringRun) -> Path:
-    return Path(settings.VAR_DIR) / "targeting" / f"scoring-{run.pk}"
+    """The run's snapshot folder, named once with a random part: two databases sharing one
+    var directory (test workers, a restored backup beside the live one) never mix runs."""
+    if not run.snapshot:
+        run.snapshot = str(Path(settings.VAR_DIR) / "targeting" / f"scoring-{run.pk}-{uuid.uuid4().hex[:12]}")
+        ScoringRun.objects.filter(pk=run.pk).update(snapshot=run.snapshot)
+    return Path(run.snapshot)
 
 
 def snapshot_load(run: ScoringRun) -> tuple[pa.Table, pa.Table]:
