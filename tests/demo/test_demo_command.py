@@ -81,3 +81,21 @@ def test_demo_refuses_to_wipe_another_database_without_reset(db, settings, tmp_p
         call_command("demo", "--no-serve", "--persons", "10", "--region", REGION)
     with pytest.raises(CommandError, match="99.99"):
         call_command("demo", "--no-serve", "--reset", "--region", "99.99")
+
+
+def test_demo_enrols_the_five_programs_and_reports_each_cycle(demo_summary):
+    from django.db.models import Sum
+
+    from bansos.programs.models import Cycle, Entitlement
+
+    programs = demo_summary["programs"]
+    assert set(programs) == {"PKH", "SEMBAKO", "PBIJK", "PIP", "BLT"}
+    assert demo_summary["scoring"]["ranked"] > 0.9 * demo_summary["scoring"]["households"]
+    for code, reported in programs.items():
+        cycle = Cycle.objects.get(pk=reported["cycle"], program_id=code)
+        listed = Entitlement.objects.filter(cycle=cycle, state=Entitlement.State.APPROVED)
+        assert cycle.state == Cycle.State.APPROVED and reported["households"] == listed.count() > 0
+        assert reported["total"] == listed.aggregate(total=Sum("amount"))["total"]
+        assert cycle.measures["administration"]["every_household_decided"]
+    assert programs["SEMBAKO"]["total"] == 600_000 * programs["SEMBAKO"]["households"]
+    assert programs["BLT"]["total"] == 900_000 * programs["BLT"]["households"]

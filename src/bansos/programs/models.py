@@ -146,12 +146,17 @@ class Enrollment(models.Model):
 
     scope_path = "household__"
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    # Written and updated set-at-a-time at each approval (a million rows nationally), so keys are
+    # not checked row by row by the database: the approval writes ids it has just read.
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments",
+                                db_index=False, db_constraint=False)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT,
                                   related_name="enrollments", db_constraint=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    since = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
-    last_cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    since = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+", db_index=False,
+                              db_constraint=False)
+    last_cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                   db_constraint=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
