@@ -144,11 +144,16 @@ def _write(*, cycle: Cycle, outcome: pa.Table, size: int = 200_000) -> None:
     tables_insert(model=Entitlement, constants={"cycle_id": cycle.pk, "updated_at": now},
                   tables=(owed.slice(i, size) for i in range(0, owed.num_rows, size)))
     _suspensions_open(cycle=cycle, outcome=outcome)
+    _analyze("programs_entitlement", "programs_enrollment")
+
+
+def _analyze(*tables: str) -> None:
+    """Fresh PostgreSQL statistics after a bulk write, so the next statements over these tables
+    are planned for their real size (a million new rows look like none until analysed)."""
     if connection.vendor == "postgresql":
-        # Fresh statistics, so the approval's joins over this list are planned for its real size.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE programs_entitlement")
-            cursor.execute("ANALYZE programs_enrollment")
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _suspensions_open(*, cycle: Cycle, outcome: pa.Table) -> None:
@@ -200,6 +205,7 @@ def cycle_approve(*, cycle: Cycle, by: str) -> Cycle:
             raise CycleError(f"siklus {cycle} bukan draf / cycle {cycle} is not a draft")
         Entitlement.objects.filter(cycle=cycle, state=Entitlement.State.PENDING).update(
             state=Entitlement.State.APPROVED, updated_at=timezone.now())
+        _analyze("programs_entitlement", "programs_enrollment")
         _enrollments_follow(cycle)
         cycle.state, cycle.approved_by, cycle.approved_at = Cycle.State.APPROVED, by, timezone.now()
         cycle.digest = cycle_digest(cycle)
@@ -211,7 +217,8 @@ def cycle_approve(*, cycle: Cycle, by: str) -> Cycle:
 
 def _enrollments_follow(cycle: Cycle) -> None:
     """Set-at-a-time: UPDATE … FROM, an anti-join and INSERT … SELECT, not a save per household.
-    Joins rather than IN-subqueries, so plans stay linear on freshly written tables."""
+    Joins rather than IN-subqueries, and ON CONFLICT rather than an anti-join against the table
+    being filled (which PostgreSQL may plan as a scan per row: quadratic at a million rows)."""
     now = timezone.now()
     params = {"cycle": cycle.pk, "program": cycle.program_id, "now": now,
               "approved": Entitlement.State.APPROVED, "suspended": Entitlement.State.SUSPENDED,
@@ -238,9 +245,7 @@ def _enrollments_follow(cycle: Cycle) -> None:
                    %(cycle)s, %(cycle)s, %(now)s
             FROM programs_entitlement e
             WHERE e.cycle_id = %(cycle)s AND e.state IN (%(approved)s, %(suspended)s)
-              AND NOT EXISTS (SELECT 1 FROM programs_enrollment x
-                              WHERE x.program_id = %(program)s AND x.household_id = e.household_id)""",
-                       params)
+            ON CONFLICT (program_id, household_id) DO NOTHING""", params)
 
 
 def cycle_digest(cycle: Cycle) -> str:
