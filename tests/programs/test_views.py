@@ -52,6 +52,9 @@ def test_only_the_ministry_approves(client, officer, world):
     assert cycle.state == Cycle.State.APPROVED
     page = client.get(reverse("programs:cycle_detail", args=[cycle.pk])).content.decode()
     assert "Mulai penyaluran" in page  # the next step is offered
+    assert "periksa=1" in page and "… cocok" not in page  # the digest is checked on request only
+    page = client.get(reverse("programs:cycle_detail", args=[cycle.pk]) + "?periksa=1").content.decode()
+    assert "… cocok" in page and "TIDAK COCOK" not in page
 
 
 def test_suspension_decided_by_the_social_office_of_its_area_only(client, officer, world):

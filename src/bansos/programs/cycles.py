@@ -9,11 +9,13 @@ was frozen, and `cycle_verify` proves it against the digest taken at approval.""
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from datetime import date, timedelta
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -157,10 +159,6 @@ def _analyze(*tables: str) -> None:
 
 
 def _suspensions_open(*, cycle: Cycle, outcome: pa.Table) -> None:
-    import json
-
-    import pyarrow.compute as pc
-
     held = outcome.filter(pc.field("suspended"))
     if not held.num_rows:
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from bansos.areas.models import Area, Role
 from bansos.areas.scope import officer_area, scoped
@@ -59,9 +59,7 @@ def cycle_by_district(*, cycle: Cycle, user) -> list[dict]:
     return rows
 
 
-def _held():
-    from django.db.models import Q
-
+def _held() -> Q:
     return Q(state__in=[Entitlement.State.SUSPENDED, Entitlement.State.CANCELLED])
 
 
@@ -106,10 +104,9 @@ def household_decisions(*, household: Household) -> list[DecisionView]:
         latest.setdefault(decision.cycle.program_id, decision)
     states = dict(Entitlement.objects.filter(household=household, cycle_id__in=[d.cycle_id for d in latest.values()])
                   .values_list("cycle_id", "state"))
-    programs = {code: d.cycle.program.code for code, d in latest.items()}
     return [DecisionView(program=d.cycle.program, cycle=d.cycle, eligible=d.eligible, amount=d.amount,
                          state=states.get(d.cycle_id, ""), components=json.loads(d.components),
-                         reasons=reasons_text(d.reasons, programs=programs))
+                         reasons=reasons_text(d.reasons))
             for _, d in sorted(latest.items())]
 
 
