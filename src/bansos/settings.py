@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "bansos.linkage",
     "bansos.targeting",
     "bansos.programs",
+    "bansos.payments",
+    "bansos.notify",
     "bansos.audit",
     "bansos.office",
     "bansos.demo",
@@ -168,3 +170,30 @@ LOGGING = {
 # between the two a duplicate review is opened. Each run stores the thresholds it used.
 BANSOS_LINK_UPPER = float(os.environ.get("BANSOS_LINK_UPPER", "0.99"))
 BANSOS_LINK_LOWER = float(os.environ.get("BANSOS_LINK_LOWER", "0.80"))
+
+# Disbursement: the paying ministry's name in payment files, and its escrow (holding) account
+# at each bank as "BANK:number,…" (the debtor account of every pain.001). The defaults are
+# the demo's; a deployment sets its own.
+BANSOS_PAYER_NAME = os.environ.get("BANSOS_PAYER_NAME", "Kementerian Sosial RI")
+BANSOS_ESCROW_ACCOUNTS = dict(
+    item.split(":", 1) for item in os.environ.get(
+        "BANSOS_ESCROW_ACCOUNTS",
+        "BRI:034101000123301,BNI:0123456701,MANDIRI:1230007654321,BTN:0001201500012345,BSI:7123456701",
+    ).split(",") if ":" in item)
+
+# Notifications (notify app). SMS go to an HTTP gateway: POST BANSOS_SMS_URL with form fields
+# `to` (E.164) and `text`, basic auth with BANSOS_SMS_USER/BANSOS_SMS_PASSWORD when a user is
+# set, BANSOS_SMS_TIMEOUT seconds per request. With no URL, SMS stay pending until one is set.
+# A failed message is retried with back-off (1 min doubling, at most 6 h) and marked failed
+# after BANSOS_NOTIFY_MAX_ATTEMPTS attempts. Officer emails use Django's EMAIL_* settings.
+BANSOS_SMS_URL = os.environ.get("BANSOS_SMS_URL", "")
+BANSOS_SMS_USER = os.environ.get("BANSOS_SMS_USER", "")
+BANSOS_SMS_PASSWORD = os.environ.get("BANSOS_SMS_PASSWORD", "")
+BANSOS_SMS_TIMEOUT = float(os.environ.get("BANSOS_SMS_TIMEOUT", "10"))
+BANSOS_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("BANSOS_NOTIFY_MAX_ATTEMPTS", "6"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bansos@localhost")

@@ -199,3 +199,9 @@ def encrypt_many(values: Iterable[str | None], *, purpose: str) -> list[bytes | 
     """Encrypt many values at once (None for None or ""), for bulk loads that need no index."""
     values = values if isinstance(values, list) else list(values)
     return keyring().encrypt_many(values, purpose=purpose)
+
+
+def decrypt_many(blobs: Iterable[bytes | None], *, purpose: str) -> list[str | None]:
+    """Decrypt many stored values (None stays None), for bulk writers such as payment files."""
+    ring = keyring()
+    return [None if blob is None else ring.decrypt(blob, purpose=purpose) for blob in blobs]
