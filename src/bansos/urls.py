@@ -10,5 +10,7 @@ urlpatterns = [
     path("office/impor/", include("bansos.intake.urls")),
     path("office/pencocokan/", include("bansos.linkage.urls")),
     path("office/program/", include("bansos.programs.urls")),
+    path("office/penyaluran/", include("bansos.payments.urls")),
+    path("office/notifikasi/", include("bansos.notify.urls")),
     path("office/", include("bansos.office.urls")),
 ]

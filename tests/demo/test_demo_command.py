@@ -94,8 +94,41 @@ def test_demo_enrols_the_five_programs_and_reports_each_cycle(demo_summary):
     for code, reported in programs.items():
         cycle = Cycle.objects.get(pk=reported["cycle"], program_id=code)
         listed = Entitlement.objects.filter(cycle=cycle, state=Entitlement.State.APPROVED)
-        assert cycle.state == Cycle.State.APPROVED and reported["households"] == listed.count() > 0
+        # Paid through the banks, except PBI-JK (premiums go to the insurer, not to families).
+        expected = Cycle.State.APPROVED if code == "PBIJK" else Cycle.State.PAYING
+        assert cycle.state == expected and reported["households"] == listed.count() > 0
         assert reported["total"] == listed.aggregate(total=Sum("amount"))["total"]
         assert cycle.measures["administration"]["every_household_decided"]
     assert programs["SEMBAKO"]["total"] == 600_000 * programs["SEMBAKO"]["households"]
     assert programs["BLT"]["total"] == 900_000 * programs["BLT"]["households"]
+
+
+def test_demo_pays_through_the_simulated_bank_and_reconciles_to_the_rupiah(demo_summary):
+    from django.db.models import Sum
+
+    from bansos.notify.models import Message
+    from bansos.payments.ledger import ledger_balances
+    from bansos.payments.models import BankReport, Payment
+    from bansos.programs.models import Cycle, Entitlement
+
+    paid = demo_summary["payments"]
+    assert set(paid["payments"]) == {"PKH", "SEMBAKO", "PIP", "BLT"}
+    assert paid["account_requests"] > 0 and paid["accounts_opened"] > 0
+    for code, states in paid["payments"].items():
+        cycle = Cycle.objects.get(program_id=code)
+        assert states["ledger_problems"] == []
+        assert states["credited"]["count"] > 0 and states["rejected"]["count"] > 0
+        assert states["sent"]["count"] == 0  # every payment answered
+        # Never more than one credited payment per entitlement, never more than entitled.
+        credited = Payment.objects.filter(cycle=cycle, state__in=["credited", "returned"])
+        assert credited.values("entitlement").distinct().count() == credited.count()
+        entitled = Entitlement.objects.filter(cycle=cycle, state="approved").aggregate(t=Sum("amount"))["t"]
+        assert states["credited"]["total"] + states["returned"]["total"] <= entitled
+        balances = ledger_balances(cycle=cycle)
+        assert balances[f"anggaran:{code}"] == -(states["credited"]["total"] + sum(
+            v for k, v in balances.items() if k == "kas_negara"))
+    assert paid["lapsed"] > 0
+    assert BankReport.objects.filter(kind="activity").exists()
+    assert paid["messages"]["sent"] > 0
+    assert Message.objects.filter(channel="sms", status="sent").count() == paid["messages"]["sent"]
+    assert Message.objects.filter(channel="inbox").count() >= Payment.objects.count()

@@ -6,7 +6,7 @@ run, the real PKH rule file's text), since payments start where cycles end."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bansos.areas.services import areas_load
 from bansos.payments.models import Account
@@ -50,7 +50,7 @@ def cycle_stub(*, program: str = "PKH", period: str = "2025-Q4") -> Cycle:
     return Cycle.objects.create(program=prog, period=period, starts_on=date(2025, 10, 1),
                                 ends_on=date(2025, 12, 31), state=Cycle.State.APPROVED,
                                 rule_version=version, scoring_run=run, approved_by="test",
-                                approved_at=datetime(2025, 10, 1, tzinfo=timezone.utc))
+                                approved_at=datetime(2025, 10, 1, tzinfo=UTC))
 
 
 def scenario_build(*, families: int = 24, aceh: int = 3, program: str = "PKH") -> Scenario:

@@ -57,8 +57,8 @@ def temp_table(*, name: str, table: pa.Table, using: str = "default") -> Iterato
             sql = f"INSERT INTO {qn(name)} ({names}) VALUES ({marks})"  # noqa: S608
             for start in range(0, table.num_rows, BATCH):
                 cursor.executemany(sql, _piece_rows(table.slice(start, BATCH), ()))
-    try:
-        yield name
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {qn(name)}")
+    # Dropped only after success: after an error the transaction is rolled back (which takes
+    # the table with it), and a DROP in an aborted PostgreSQL transaction would hide the error.
+    yield name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {qn(name)}")

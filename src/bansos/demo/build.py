@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bansos.areas.services import areas_load
 from bansos.core.runs import run_finish, run_start
 from bansos.demo.generate import AS_OF
 from bansos.demo.officers import DEMO_PASSWORD, demo_officers_create
+from bansos.demo.payments_demo import demo_payments
 from bansos.demo.programs_demo import demo_programs
 from bansos.intake.services import list_import_run
 from bansos.linkage.run import link_run
@@ -30,6 +32,8 @@ DEFAULT_SEED = 2026
 # share of persons, never a household head, is left out of the registry, so linkage has new
 # people to add and uncertain pairs for officers to review, as it would in the field.
 WITHHELD_SHARE = 0.02
+# Payment files go to the banks two days after the cycles are approved.
+PAY_AFTER = timedelta(days=2)
 
 Progress = Callable[[str, int, int], None]
 
@@ -73,6 +77,9 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
     lap("linkage")
     targeting = demo_programs(population_dir=population_dir, on=AS_OF.astype(object), progress=progress)
     lap("programs")
+    payments = demo_payments(work_dir=work_dir / "payments", on=AS_OF.astype(object) + PAY_AFTER, seed=seed,
+                             area_code=regency, progress=progress)
+    lap("payments")
     logins = demo_officers_create(**_demo_posts(regions))
     lap("officers")
     result.summary = {
@@ -86,6 +93,7 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
         "pmt": targeting["pmt"],
         "scoring": targeting["scoring"],
         "programs": targeting["programs"],
+        "payments": payments,
         "logins": [{"username": x.username, "password": DEMO_PASSWORD, "role": x.role, "area": f"{x.area_code} {x.area_name}"}
                    for x in logins],
         "timings": result.timings,

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from bansos.demo import attributes as attr
 from bansos.demo import formats as fmt
+from bansos.demo import history as hist
 from bansos.demo import population as pop
 from bansos.demo.lists_context import ProgramList
 from bansos.demo.truth import Truth
@@ -52,8 +53,25 @@ def persons_table(truth: Truth) -> pa.Table:
             "rw": fmt.padded(hh["rw"][h]),
             "rt": fmt.padded(hh["rt"][h]),
             "address": hh["address"][h],
+            "phone": pa.array(_phones(truth), type=pa.string()),
         }
     )
+
+
+# Mobile prefixes of the big operators (Telkomsel, Indosat, XL).
+_MOBILE_PREFIXES = np.array(["0812", "0813", "0852", "0857", "0819", "0878"], dtype=object)
+
+
+def _phones(truth: Truth) -> np.ndarray:
+    """A mobile number for most adult heads and spouses (the socio-economic registry asks for
+    one), derived from the NIK so the demo stays deterministic; none for everyone else."""
+    pp = truth.persons
+    nik = pp["nik"].astype(np.int64)
+    adult = (truth.as_of - pp["birth"]) >= 17 * hist.YEAR
+    has = adult & np.isin(pp["role"], (pop.HEAD, pop.SPOUSE)) & (nik * 7 % 10 < 8)
+    digits = (nik * 2654435761) % 10**8
+    numbers = _MOBILE_PREFIXES[nik % len(_MOBILE_PREFIXES)] + np.char.zfill(digits.astype(str), 8).astype(object)
+    return np.where(has, numbers, None)
 
 
 def households_table(truth: Truth) -> pa.Table:

@@ -36,7 +36,9 @@ REGISTRY_SCHEMA = pa.schema([
 
 
 def staged_unlinked() -> pa.Table:
-    """Staged rows of finished imports that no run has placed yet."""
+    """Staged rows of finished imports that no run has placed yet. Banks' account lists are
+    not linked: they say who holds which account, not who lives where, and payments place
+    them by exact NIK (the bank checked the KTP when it opened the account)."""
     sql = f"""
         SELECT s.id, s.list_import_id, src.code, s.nik_index, s.kk_index, s.full_name,
                s.birth_date, s.sex, s.birth_place, s.relationship, s.address, s.rt, s.rw,
@@ -45,7 +47,7 @@ def staged_unlinked() -> pa.Table:
         JOIN intake_listimport li ON li.id = s.list_import_id
         JOIN intake_source src ON src.id = li.source_id
         LEFT JOIN linkage_recordlink k ON k.staged_row_id = s.id
-        WHERE k.id IS NULL AND li.status = '{ListImport.Status.DONE}'
+        WHERE k.id IS NULL AND li.status = '{ListImport.Status.DONE}' AND src.kind != 'bank'
         ORDER BY s.id"""
     return _blank_to_null(query_table(sql=sql, schema=STAGED_SCHEMA))
 

@@ -13,6 +13,7 @@ from bansos.areas.models import Area
 from bansos.areas.scope import officer_area, scoped, scoped_get
 from bansos.audit.services import access_record
 from bansos.linkage import queries as linkage_queries
+from bansos.payments import queries as payment_queries
 from bansos.programs import queries as program_queries
 from bansos.registry import queries
 from bansos.registry.models import Household, Person
@@ -55,6 +56,9 @@ def household_detail(request, pk: int):
         "sources": household.source_values.filter(person__isnull=True).order_by("field", "observed_at"),
         "welfare": program_queries.household_welfare(household=household),
         "decisions": program_queries.household_decisions(household=household),
+        "payments": payment_queries.payment_history(household_id=household.pk),
+        "accounts": payment_queries.household_accounts(household_id=household.pk),
+        "may_fix_account": program_queries.role_of(request.user) in payment_queries.ACCOUNT_ROLES,
     }
     return render(request, "office/household_detail.html", context)
 

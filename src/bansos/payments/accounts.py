@@ -43,15 +43,19 @@ _EXISTING = pa.schema([("account_id", pa.int64()), ("household_id", pa.int64()),
 
 
 def _staged_accounts(imports: list[int] | None) -> pa.Table:
+    """Staged rows with an account: program lists' rows where linkage placed them, banks'
+    account lists by exact NIK (they are not linked; the bank checked the KTP)."""
     only = f"AND s.list_import_id IN ({','.join(str(int(i)) for i in imports)})" if imports else ""
     return query_table(schema=_ROWS, sql=f"""
-        SELECT s.id, s.list_import_id, l.household_id, l.person_id, src.kind, src.code, s.bank,
-               s.account_number, s.account_index, s.full_name, s.extra
+        SELECT s.id, s.list_import_id, COALESCE(l.household_id, p.household_id), COALESCE(l.person_id, p.id),
+               src.kind, src.code, s.bank, s.account_number, s.account_index, s.full_name, s.extra
         FROM intake_stagedrow s
-        JOIN linkage_recordlink l ON l.staged_row_id = s.id
         JOIN intake_listimport li ON li.id = s.list_import_id
         JOIN intake_source src ON src.id = li.source_id
-        WHERE s.account_index IS NOT NULL AND l.household_id IS NOT NULL AND s.bank != '' {only}""")
+        LEFT JOIN linkage_recordlink l ON l.staged_row_id = s.id AND src.kind != 'bank'
+        LEFT JOIN registry_person p ON src.kind = 'bank' AND p.nik_index = s.nik_index
+        WHERE s.account_index IS NOT NULL AND s.bank != ''
+          AND COALESCE(l.household_id, p.household_id) IS NOT NULL {only}""")
 
 
 def _members(households: pa.Array) -> pa.Table:
@@ -147,7 +151,7 @@ def accounts_sync(*, by: str, imports: list[int] | None = None) -> dict[str, int
     changed = con.sql("SELECT * EXCLUDE (changed) FROM j WHERE changed").to_arrow_table()
     counts.update(new=new.num_rows, changed=changed.num_rows,
                   unchanged=joined.num_rows - new.num_rows - changed.num_rows,
-                  mismatch=con.sql("SELECT count(*) FROM c WHERE name_check = 'mismatch'").fetchone()[0])
+                  mismatch=con.sql("SELECT count(*) FROM c WHERE name_check = 'mismatch'").fetchall()[0][0])
     now = timezone.now()
     with transaction.atomic():
         if new.num_rows:
@@ -251,7 +255,7 @@ def name_check(*, holder_name: str, household_id: int) -> tuple[str, float, list
     best, relationship = 0.0, ""
     for (_, rel), norm in zip(members, names, strict=True):
         score = 1.0 if norm == holder else con.sql(
-            "SELECT jaro_winkler_similarity($a, $b)", params={"a": holder, "b": norm or ""}).fetchone()[0]
+            "SELECT jaro_winkler_similarity($a, $b)", params={"a": holder, "b": norm or ""}).fetchall()[0][0]
         if score > best:
             best, relationship = score, rel
     check = "exact" if best >= 1.0 else "similar" if best >= NAME_SIMILAR else "mismatch"

@@ -1,12 +1,11 @@
 """`payments export`: a frozen cycle's payments as pain.001 files, one per batch, and a manifest.
 
-Order, so that a crash anywhere loses and doubles nothing: (1) payments and batches are made in
-one transaction (`prepare`); (2) each batch's file is written beside its name and renamed, then
-checked against the XSD; (3) only then, in one transaction per batch, its payments become
-`sent`, the batch `exported`, and the ledger moves the batch total from the program budget to
-the bank's escrow, keyed by the batch. Re-running after a crash at any point repeats the
-missing steps: files are rewritten with the same bytes (everything in them is frozen in the
-payment rows), and the unique keys refuse a second payment or a second ledger movement."""
+Order, so that a crash anywhere loses and doubles nothing: (1) payments, their batches and the
+batches' funding are made in one transaction (`prepare`); (2) each batch's file is written
+beside its name and renamed, then checked against the XSD; (3) only then is the batch marked
+`exported` with the file's sha256. Re-running after a crash at any point repeats the missing
+steps: files are rewritten with the same bytes (everything in them is frozen in the payment
+rows and the batch), and the unique keys refuse a second payment or a second funding."""
 
 from __future__ import annotations
 
@@ -24,8 +23,7 @@ from bansos.core.bulk_read import query_table
 from bansos.core.crashpoints import crash_point
 from bansos.core.protected import decrypt_many
 from bansos.payments.banks import BANKS
-from bansos.payments.ledger import ledger_post
-from bansos.payments.models import AccountRequest, Batch, Payment
+from bansos.payments.models import AccountRequest, Batch
 from bansos.payments.pain001 import BatchHeader, pain001_write
 from bansos.payments.prepare import PaymentError, payments_prepare
 from bansos.payments.xsd import xml_check
@@ -77,10 +75,6 @@ def _batch_sent(*, batch: Batch, path: Path, sha256: str, by: str) -> None:
         batch = Batch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != Batch.State.PREPARED:
             return
-        Payment.objects.filter(batch=batch, state=Payment.State.PREPARED).update(
-            state=Payment.State.SENT, status_at=timezone.now())
-        ledger_post(key=f"fund:{batch.message_id}", kind="fund", bank=batch.bank, cycle=batch.cycle,
-                    amount=batch.total, payments=batch.payments, batch_id=batch.pk)
         batch.state, batch.file_name, batch.file_sha256 = Batch.State.EXPORTED, path.name, sha256
         batch.exported_at = timezone.now()
         batch.save()

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import pyarrow as pa
 from lxml import etree
@@ -57,12 +58,16 @@ class _Doc:
 
     def __init__(self, path: Path, namespace: str) -> None:
         self.path, self.ns = path, namespace
+        self.paths: dict[str, str] = {}
 
     def q(self, path: str) -> str:
-        """`A/B` → `{ns}A/{ns}B`, for find()."""
-        return "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
+        """`A/B` → `{ns}A/{ns}B`, for find() (memoised: called per transaction)."""
+        if path not in self.paths:
+            self.paths[path] = "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
+        return self.paths[path]
 
-    def fail(self, element: etree._Element | None, name: str, indonesian: str, english: str):
+    def fail(self, element: etree._Element | None, name: str, indonesian: str, english: str
+             ) -> NoReturn:
         line = element.sourceline if element is not None else "?"
         where = f"{self.path.name}, %s {line}, {name}"
         raise ReportFormatError(f"{where % 'baris'}: {indonesian} / {where % 'line'}: {english}")
@@ -76,13 +81,13 @@ class _Doc:
         found = element.find(self.q(path))
         if found is None:
             return None
-        name = f"{etree.QName(element).localname}/{path}"
-        currency = found.get("Ccy")
+        value, currency = _whole(found.text), found.get("Ccy")
         if currency is not None and currency != CURRENCY:
-            self.fail(found, name, "mata uang bukan IDR", "currency is not IDR")
-        value = _whole(found.text)
+            self.fail(found, f"{etree.QName(element).localname}/{path}", "mata uang bukan IDR",
+                      "currency is not IDR")
         if value is None:
-            self.fail(found, name, "jumlah bukan rupiah bulat", "amount is not a whole rupiah amount")
+            self.fail(found, f"{etree.QName(element).localname}/{path}", "jumlah bukan rupiah bulat",
+                      "amount is not a whole rupiah amount")
         return value
 
     def day(self, element: etree._Element, path: str, memo: dict[str, date]) -> date | None:
@@ -145,24 +150,32 @@ def _whole(text: str | None) -> int | None:
     return int(whole or "0")
 
 
-def message_of(*, path: Path) -> str:
-    """The ISO 20022 message of a file from its Document namespace (`pain.002.001.12`), or ""."""
+def _root(path: Path) -> tuple[str, int]:
+    """(the ISO 20022 message of the root element's namespace or "", its line); reads only
+    the first few kilobytes."""
     try:
         for _, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
                                           no_network=True, huge_tree=True):
             found = ISO_NAMESPACE.match(etree.QName(element).namespace or "")
-            return found.group(1) if found else ""
+            return (found.group(1) if found else ""), element.sourceline or 1
     except etree.XMLSyntaxError as error:
         raise _not_xml(path, error) from error
-    return ""
+    return "", 1
+
+
+def message_of(*, path: Path) -> str:
+    """The ISO 20022 message of a file from its Document namespace (`pain.002.001.12`), or ""
+    (raises ReportFormatError when the file is not XML)."""
+    return _root(path)[0]
 
 
 def _document(path: Path, kinds: tuple[str, ...]) -> tuple[_Doc, str]:
-    message = message_of(path=path)
+    message, line = _root(path)
     if message[:8] not in kinds:
         raise ReportFormatError(
-            f"{path.name}, baris 1, Document: jenis pesan tidak dikenal (harus {' atau '.join(kinds)}) / "
-            f"{path.name}, line 1, Document: unknown message type (must be {' or '.join(kinds)})")
+            f"{path.name}, baris {line}, Document: jenis pesan tidak dikenal (harus "
+            f"{' atau '.join(kinds)}) / {path.name}, line {line}, Document: unknown message type "
+            f"(must be {' or '.join(kinds)})")
     return _Doc(path, f"urn:iso:std:iso:20022:tech:xsd:{message}"), message
 
 
@@ -305,11 +318,11 @@ def _entry(doc: _Doc, ntry: etree._Element, dates: dict[str, date]) -> _Entry:
 
 
 def pain001_read(*, path: Path) -> tuple[dict, pa.Table]:
-    """A pain.001 file's header (message_id, created_at, count, total, debtor_account, bic,
+    """A pain.001 file's header (message, message_id, created_at, count, total, debtor_account, bic,
     execution_date, payment_information_id, payment_blocks; from the first PmtInf) and its
     transactions (PAIN001_SCHEMA)."""
-    doc, _ = _document(path, ("pain.001",))
-    head: dict = {"message_id": "", "created_at": None, "count": None, "total": None,
+    doc, message = _document(path, ("pain.001",))
+    head: dict = {"message": message, "message_id": "", "created_at": None, "count": None, "total": None,
                   "debtor_account": "", "bic": "", "execution_date": None,
                   "payment_information_id": "", "payment_blocks": 0}
     columns: dict[str, list] = {field.name: [] for field in PAIN001_SCHEMA}

@@ -128,8 +128,7 @@ class Payment(models.Model):
     rejected or returned), which the database enforces."""
 
     class State(models.TextChoices):
-        PREPARED = "prepared", _("Disiapkan")
-        SENT = "sent", _("Dikirim")
+        SENT = "sent", _("Dikirim ke bank")
         CREDITED = "credited", _("Masuk rekening")
         REJECTED = "rejected", _("Ditolak bank")
         RETURNED = "returned", _("Dikembalikan")
@@ -143,7 +142,7 @@ class Payment(models.Model):
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT,
                                   related_name="payments", db_constraint=False)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="payments",
-                                db_constraint=False)
+                                db_index=False, db_constraint=False)
     account_revision = models.PositiveIntegerField()
     batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="items", db_index=False, db_constraint=False)
@@ -156,7 +155,7 @@ class Payment(models.Model):
     attempt = models.PositiveSmallIntegerField(default=1)
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", db_constraint=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARED)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
     reason_code = models.CharField(max_length=8, blank=True, help_text="ISO 20022 reason code")
     status_at = models.DateTimeField(null=True, blank=True)
     credited_on = models.DateField(null=True, blank=True)
@@ -166,12 +165,14 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Each index is paid on every one of a million rows per cycle: the end-to-end id (unique;
+        # it also makes (entitlement, attempt) unique, being derived from them), one live payment
+        # per entitlement, the family (history), the cycle (pages and reports).
         constraints = [
-            models.UniqueConstraint(fields=["entitlement", "attempt"], name="payment_unique_attempt"),
             models.UniqueConstraint(fields=["entitlement"], condition=~Q(state__in=["rejected", "returned"]),
                                     name="payment_one_live"),
         ]
-        indexes = [models.Index(fields=["cycle", "state"]), models.Index(fields=["batch", "state"])]
+        indexes = [models.Index(fields=["cycle", "state"])]
 
 
 class BankReport(models.Model):

@@ -1,5 +1,10 @@
 """From a frozen cycle to payments in batches, set-at-a-time and idempotent.
 
+Payments are written straight into a new batch per bank, as `sent` (handed to the bank's
+batch), and each batch's total is moved from the budget to the bank's escrow in the same
+transaction; the file itself is written after (export), and rewritten identically as often as
+needed. No payment row is written twice: a million-row update costs as much as the insert.
+
 Each approved entitlement is paid into the family's usable account: the program's own account
 if it has one, else the family's account for every program; usable means active, the holder's
 name not a mismatch, and the bank allowed in the province (BSI in Aceh, a Himbara bank
@@ -24,7 +29,9 @@ from django.utils import timezone
 from bansos.audit.services import audit_record
 from bansos.core.bulk_read import query_table
 from bansos.core.bulk_temp import temp_table
-from bansos.payments.banks import ACEH
+from bansos.core.crashpoints import crash_point
+from bansos.payments.banks import ACEH, BANKS
+from bansos.payments.ledger import ledger_post
 from bansos.payments.models import Account, AccountRequest, Batch, Payment
 from bansos.programs.models import Cycle, Entitlement
 from bansos.targeting.rules import rules_parse
@@ -72,14 +79,20 @@ def end_to_end_id(*, cycle_id: int, household_id: int, attempt: int) -> str:
     return f"{E2E_PREFIX}-{cycle_id:06d}-{household_id:010d}-{attempt:02d}"
 
 
-def _insert_first(cycle: Cycle, now) -> int:
+def _batch_case(batches: dict[str, int]) -> str:
+    """SQL: the open batch of the payment's bank (ids are integers we made)."""
+    whens = " ".join(f"WHEN '{bank}' THEN {int(pk)}" for bank, pk in batches.items())
+    return f"CASE a.bank {whens} END"
+
+
+def _insert_first(cycle: Cycle, now, batches: dict[str, int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO payments_payment (cycle_id, entitlement_id, household_id, account_id,
-                account_revision, bank, creditor_name, creditor_account, amount, end_to_end_id,
-                attempt, state, reason_code, created_at)
-            SELECT e.cycle_id, e.id, e.household_id, a.id, a.revision, a.bank, a.holder_name,
-                   a.number, e.amount, {_e2e_sql('1')}, 1, '{Payment.State.PREPARED}', '', %(now)s
+                account_revision, batch_id, bank, creditor_name, creditor_account, amount,
+                end_to_end_id, attempt, state, reason_code, created_at)
+            SELECT e.cycle_id, e.id, e.household_id, a.id, a.revision, {_batch_case(batches)}, a.bank,
+                   a.holder_name, a.number, e.amount, {_e2e_sql('1')}, 1, '{Payment.State.SENT}', '', %(now)s
             FROM ({_chosen_sql()}) c
             JOIN programs_entitlement e ON e.id = c.entitlement_id
             JOIN payments_account a ON a.id = c.account_id
@@ -88,17 +101,17 @@ def _insert_first(cycle: Cycle, now) -> int:
         return cursor.rowcount
 
 
-def _insert_retries(cycle: Cycle, now) -> int:
+def _insert_retries(cycle: Cycle, now, batches: dict[str, int]) -> int:
     """The next attempt of each entitlement whose latest payment was rejected and whose usable
     account has changed since."""
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO payments_payment (cycle_id, entitlement_id, household_id, account_id,
-                account_revision, bank, creditor_name, creditor_account, amount, end_to_end_id,
-                attempt, retry_of_id, state, reason_code, created_at)
-            SELECT e.cycle_id, e.id, e.household_id, a.id, a.revision, a.bank, a.holder_name,
-                   a.number, e.amount, {_e2e_sql('p.attempt + 1')}, p.attempt + 1, p.id,
-                   '{Payment.State.PREPARED}', '', %(now)s
+                account_revision, batch_id, bank, creditor_name, creditor_account, amount,
+                end_to_end_id, attempt, retry_of_id, state, reason_code, created_at)
+            SELECT e.cycle_id, e.id, e.household_id, a.id, a.revision, {_batch_case(batches)}, a.bank,
+                   a.holder_name, a.number, e.amount, {_e2e_sql('p.attempt + 1')}, p.attempt + 1, p.id,
+                   '{Payment.State.SENT}', '', %(now)s
             FROM ({_chosen_sql()}) c
             JOIN programs_entitlement e ON e.id = c.entitlement_id
             JOIN payments_account a ON a.id = c.account_id
@@ -162,22 +175,33 @@ def _requests_make(cycle: Cycle, held: pa.Table, now) -> int:
         return cursor.rowcount
 
 
-def _batches_make(cycle: Cycle, now) -> list[Batch]:
-    """Put the cycle's unbatched payments into a new batch per bank."""
-    made = []
-    pending = (Payment.objects.filter(cycle_id=cycle.pk, batch__isnull=True)
-               .values("bank").annotate(n=Count("id"), total=Sum("amount")).order_by("bank"))
-    for row in pending:
-        last = Batch.objects.filter(cycle=cycle, bank=row["bank"]).aggregate(m=Max("sequence"))["m"] or 0
-        sequence = last + 1
-        batch = Batch.objects.create(
-            cycle=cycle, bank=row["bank"], sequence=sequence,
-            message_id=f"{E2E_PREFIX}-{cycle.pk:06d}-{row['bank']}-{sequence:03d}",
-            payments=row["n"], total=row["total"], execution_date=max(cycle.starts_on, now.date()),
-            created_at=now.replace(microsecond=0))
-        Payment.objects.filter(cycle_id=cycle.pk, batch__isnull=True, bank=row["bank"]).update(batch=batch)
-        made.append(batch)
-    return made
+def _batches_open(cycle: Cycle, now) -> dict[str, int]:
+    """A new batch per bank for this round's payments (those left empty are removed after)."""
+    opened = {}
+    last = dict(Batch.objects.filter(cycle=cycle).values("bank").annotate(m=Max("sequence"))
+                .values_list("bank", "m"))
+    for bank in BANKS:
+        sequence = (last.get(bank) or 0) + 1
+        opened[bank] = Batch.objects.create(
+            cycle=cycle, bank=bank, sequence=sequence,
+            message_id=f"{E2E_PREFIX}-{cycle.pk:06d}-{bank}-{sequence:03d}",
+            execution_date=max(cycle.starts_on, now.date()), created_at=now.replace(microsecond=0)).pk
+    return opened
+
+
+def _batches_close(cycle: Cycle, opened: dict[str, int]) -> list[Batch]:
+    """Count what went into each new batch, drop the empty ones, and fund the others: the
+    batch total moves from the program's budget to the bank's escrow (keyed by the batch)."""
+    filled = {row["batch_id"]: row for row in Payment.objects.filter(batch_id__in=opened.values())
+              .values("batch_id").annotate(n=Count("id"), total=Sum("amount"))}
+    Batch.objects.filter(pk__in=[pk for pk in opened.values() if pk not in filled]).delete()
+    batches = list(Batch.objects.filter(pk__in=filled).order_by("bank"))
+    for batch in batches:
+        batch.payments, batch.total = filled[batch.pk]["n"], int(filled[batch.pk]["total"])
+        batch.save(update_fields=["payments", "total"])
+        ledger_post(key=f"fund:{batch.message_id}", kind="fund", bank=batch.bank, cycle=cycle,
+                    amount=batch.total, payments=batch.payments, batch_id=batch.pk)
+    return batches
 
 
 def payments_prepare(*, cycle: Cycle, by: str, retry: bool = True) -> dict:
@@ -193,9 +217,11 @@ def payments_prepare(*, cycle: Cycle, by: str, retry: bool = True) -> dict:
             raise PaymentError(f"{cycle.program_id} dibayarkan kepada {payee}, bukan ke rekening keluarga / "
                                f"{cycle.program_id} is paid to the {payee}, not to families' accounts")
         now = timezone.now()
-        made = _insert_first(cycle, now)
-        retried = _insert_retries(cycle, now) if retry else 0
-        batches = _batches_make(cycle, now)
+        opened = _batches_open(cycle, now)
+        made = _insert_first(cycle, now, opened)
+        retried = _insert_retries(cycle, now, opened) if retry else 0
+        crash_point("payments.prepare.inserted")
+        batches = _batches_close(cycle, opened)
         held = held_read(cycle=cycle)
         requested = _requests_make(cycle, held, now)
         held_counts = dict(sorted(_count(held.column("reason").to_pylist()).items()))

@@ -64,18 +64,21 @@ def _load_persons(path: Path, *, source: str, run: Run | None, observed_at: date
     done = 0
     person_fields = ["id", "nik", "nik_index", "full_name", "birth_place", "birth_date", "sex",
                      "household_id", "relationship", "education", "school_level", "occupation",
-                     "disability", "pregnant", "is_alive", "death_date"]
+                     "disability", "pregnant", "is_alive", "death_date", "phone", "phone_index"]
     value_fields = ["person_id", "household_id", "field", "value", "value_protected",
                     "reference"]
     constants = {"source": source, "run_id": run.pk if run else None, "observed_at": observed_at}
     for c in _batches(path):
         pid, hid = c["person_id"], c["household_id"]
         nik_blobs, nik_indexes = protected.protect_many(c["nik"], purpose="nik")
+        # A mobile number where the socio-economic registry has one.
+        phones = c.get("phone") or [None] * len(pid)
+        phone_blobs, phone_indexes = protected.protect_many(phones, purpose="phone")
         people = zip(
             pid, nik_blobs, nik_indexes, c["full_name"], _text(c["birth_place"]), c["birth_date"],
             c["sex"], hid, map(relationship_code, c["relationship"]), _text(c["education"]),
             _text(c["school_level"]), _text(c["occupation"]), map(disability_code, c["disability"]),
-            c["pregnant"], c["alive"], c["death_date"], strict=True)
+            c["pregnant"], c["alive"], c["death_date"], phone_blobs, phone_indexes, strict=True)
         rows_insert(model=Person, fields=person_fields, rows=people)
         references = [f"person_id={p}" for p in pid]
         provenance_blobs = protected.encrypt_many(c["nik"], purpose="provenance")

@@ -36,3 +36,9 @@ def pce(value) -> int | str:
     if value is None or value == "":
         return ""
     return int(round(math.exp(float(value)) / 1000.0) * 1000)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]` in a template (dictionaries keyed by codes, such as payment states)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

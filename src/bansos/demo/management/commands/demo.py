@@ -82,6 +82,13 @@ class Command(BatchCommand):
             total = f"{cycle['total']:,}".replace(",", ".")
             console.print(f"{code} {cycle['period']} ({cycle['state']}): {cycle['households']} households, "
                           f"Rp{total} — {summary['url']}program/tahap/{cycle['cycle']}/")
+        pay = summary["payments"]
+        for code, states in pay["payments"].items():
+            console.print(f"Paid {code}: {states['credited']['count']} credited, {states['rejected']['count']} "
+                          f"rejected by the bank, {states['returned']['count']} returned; ledger "
+                          f"{'balanced' if not states['ledger_problems'] else 'NOT balanced'}")
+        console.print(f"Accounts: {pay['accounts']['new']} from the lists, {pay['accounts_opened']} opened by "
+                      f"the banks (burekol); SMS sent: {pay['messages']['sent']} — {summary['url']}penyaluran/")
         table = Table(title="Demo logins (password for all: " + summary["logins"][0]["password"] + ")")
         for col in ("username", "role", "area"):
             table.add_column(col)
