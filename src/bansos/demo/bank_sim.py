@@ -17,6 +17,8 @@ end-to-end id, may succeed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -24,12 +26,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from bansos.demo.bank_sim_accounts import accounts_open, book_read
+from bansos.demo.bank_sim_accounts import accounts_open, book_read, opened_book
 from bansos.demo.bank_sim_activity import activity_report, returns_answer
 from bansos.demo.bank_sim_files import (
     CREDITS_SCHEMA,
+    STATE,
     atomic_write,
     batch_entry_chunks,
+    csv_rows,
+    escaped,
     message_id,
     notification_chunks,
     safe_name,
@@ -39,10 +44,10 @@ from bansos.demo.bank_sim_files import (
     unit,
 )
 from bansos.payments.banks import BANKS
-from bansos.payments.iso_read import pain001_read
+from bansos.payments.iso_read import message_of, pain001_read, report_read
 
 __all__ = ["DEFAULT_RATES", "NO_FAILURES", "FailureRates", "accounts_open", "activity_report",
-           "bank_answer", "book_read", "names_differ", "returns_answer"]
+           "bank_answer", "book_read", "inbox_answer", "names_differ", "returns_answer"]
 
 Book = dict[str, tuple[str, str]]  # account number → (holder name, AKTIF/TUTUP/DORMAN/BLOKIR)
 
@@ -157,16 +162,18 @@ def bank_answer(*, pain001: Path, outbox: Path, on: date, seed: int, book: Book 
         ("RJCT", (len(ids) - len(accepted), rejected_total))) if value[0]}
     bank_name = BANKS[bank].name if bank in BANKS else bank
     original = {**head, "count": head["count"] or 0, "total": head["total"] or 0}
+    ids_xml, names_xml, accounts_xml = (escaped(payments[c]) for c in ("end_to_end_id", "creditor_name",
+                                                                        "creditor_account"))
     status_path = outbox / f"pain002-{safe_name(original_id)}.xml"
     atomic_write(status_path, status_report_chunks(
         head={"message_id": message_id(f"{bank}-STS", original_id), "bank_name": bank_name,
               "bic": head["bic"], "original": original},
-        rows=((ids[i], amounts[i], "RJCT" if reasons[i] else "ACSC", reasons[i]) for i in range(len(ids))),
+        rows=((ids_xml[i], amounts[i], "RJCT" if reasons[i] else "ACSC", reasons[i]) for i in range(len(ids))),
         counts=counts, group_status=group_status, group_reason=group_reason, on=on))
     notice_id = message_id(f"{bank}-NTF", original_id)
     entries = batch_entry_chunks(reference=notice_id, original=original, count=len(accepted),
                                  total=accepted_total, on=on,
-                                 rows=((ids[i], amounts[i], names[i], accounts[i]) for i in accepted))
+                                 rows=((ids_xml[i], amounts[i], names_xml[i], accounts_xml[i]) for i in accepted))
     notice_path = outbox / f"camt054-{safe_name(original_id)}.xml"
     atomic_write(notice_path, notification_chunks(
         message=notice_id, on=on, accounts=[(head["debtor_account"], entries if accepted else [])]))
@@ -187,3 +194,59 @@ def bank_answer(*, pain001: Path, outbox: Path, on: date, seed: int, book: Book 
             "rejected": len(ids) - len(accepted), "rejected_total": rejected_total,
             "reasons": dict(sorted(Counter(r for r in reasons if r).items())),
             "status_report": str(status_path), "notification": str(notice_path)}
+
+
+def inbox_answer(*, inbox: Path, outbox: Path, on: date, seed: int, book_path: Path | None = None,
+                 rates: FailureRates = DEFAULT_RATES) -> dict:
+    """Answer everything in `inbox` not answered before (the outbox remembers files by their
+    sha256): account requests (`burekol-*.csv`, one answer per bank named in them) first, so
+    their accounts are in the book; then pain.001 files (`*.xml` in the pain.001 namespace);
+    then return instructions (`return-*.csv`); then write the activity report of `on`. The
+    book is `book_path` (bank.toml format) plus the accounts opened here; without `book_path`
+    there is no book and every account exists."""
+    answered_path = outbox / STATE / "answered.json"
+    answered: dict = json.loads(answered_path.read_text()) if answered_path.exists() else {}
+    files = sorted(p for p in inbox.iterdir() if p.is_file()) if inbox.is_dir() else []
+    summary: dict = {"accounts": [], "payments": [], "returns": [], "ignored": [], "already_answered": 0}
+
+    def fresh(path: Path, kind: str) -> bool:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in answered:
+            summary["already_answered"] += 1
+            return False
+        answered[digest] = {"file": path.name, "kind": kind, "answered_on": on.isoformat()}
+        return True
+
+    def remember() -> None:
+        atomic_write(answered_path, [json.dumps(answered, indent=1, sort_keys=True)])
+
+    def named(prefix: str, path: Path) -> bool:
+        return path.name.lower().startswith(prefix) and path.suffix.lower() == ".csv"
+
+    for path in (p for p in files if named("burekol-", p)):
+        if fresh(path, "burekol"):
+            # the banks named in the rows, else the one in the name (`burekol-<BANK>-...`)
+            named_bank = path.stem.split("-")[1].upper() if path.stem.count("-") else ""
+            banks = sorted({row.get("BANK", "").upper() or named_bank for row in csv_rows(path)} & set(BANKS))
+            for bank in banks:
+                opened = accounts_open(request=path, outbox=outbox, bank=bank, seed=seed)
+                summary["accounts"].append({"request": path.name, "bank": bank, "answer": str(opened),
+                                            "opened": len(csv_rows(opened))})
+            remember()
+    book = {**book_read(path=book_path), **opened_book(outbox=outbox)} if book_path else None
+    for path in (p for p in files if p.suffix.lower() == ".xml"):
+        if not message_of(path=path).startswith("pain.001"):
+            summary["ignored"].append(path.name)
+        elif fresh(path, "pain.001"):
+            summary["payments"].append(bank_answer(pain001=path, outbox=outbox, on=on, seed=seed,
+                                                   book=book, rates=rates))
+            remember()
+    for path in (p for p in files if named("return-", p)):
+        if fresh(path, "return"):
+            notice = returns_answer(instruction=path, outbox=outbox, on=on, seed=seed)
+            summary["returns"].append({"instruction": path.name, "notification": str(notice),
+                                       "returned": report_read(path=notice).rows.num_rows,
+                                       "refused": len(csv_rows(outbox / f"ditolak-{safe_name(path.stem)}.csv"))})
+            remember()
+    summary["activity"] = str(activity_report(outbox=outbox, on=on, seed=seed, book=book))
+    return summary

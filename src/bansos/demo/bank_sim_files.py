@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 PAIN002 = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.12"
@@ -59,6 +60,14 @@ def message_id(prefix: str, original: str) -> str:
     if len(text) <= 35:
         return text
     return f"{prefix}-{hashlib.sha256(original.encode()).hexdigest()}"[:35]
+
+
+def escaped(values: pa.Array | pa.ChunkedArray) -> list[str]:
+    """XML-escaped text of a column, all at once (escaping row by row costs seconds at a
+    million rows)."""
+    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        values = pc.replace_substring(values, raw, entity)
+    return values.to_pylist()
 
 
 def stamp(on: date) -> str:
@@ -141,7 +150,8 @@ def status_report_chunks(*, head: dict, rows: Iterable[tuple[str, int, str, str 
                          counts: dict[str, tuple[int, int]], group_status: str,
                          group_reason: str | None, on: date, chunk: int = 20_000) -> Iterator[str]:
     """pain.002.001.12 answering one pain.001: `head` holds message_id (ours), bank_name, bic,
-    original (the pain.001 header); rows are (end_to_end_id, amount, status, reason)."""
+    original (the pain.001 header); rows are (end_to_end_id, amount, status, reason), text
+    already escaped."""
     original, created = head["original"], stamp(on)
     reason = f"<StsRsnInf><Rsn><Cd>{group_reason}</Cd></Rsn></StsRsnInf>" if group_reason else ""
     per_status = "".join(
@@ -166,7 +176,7 @@ def status_report_chunks(*, head: dict, rows: Iterable[tuple[str, int, str, str 
     parts: list[str] = []
     for end_to_end, amount, status, code in rows:
         parts.append(
-            f"<TxInfAndSts><OrgnlEndToEndId>{escape(end_to_end)}</OrgnlEndToEndId><TxSts>{status}</TxSts>"
+            f"<TxInfAndSts><OrgnlEndToEndId>{end_to_end}</OrgnlEndToEndId><TxSts>{status}</TxSts>"
             + (f"<StsRsnInf><Rsn><Cd>{code}</Cd></Rsn></StsRsnInf>" if code else accepted)
             + f'<OrgnlTxRef><Amt><InstdAmt Ccy="{CURRENCY}">{amount}</InstdAmt></Amt></OrgnlTxRef>'
             "</TxInfAndSts>\n")
@@ -192,7 +202,7 @@ def _entry_head(*, reference: str, amount: int, indicator: str, on: date, sub_fa
 def batch_entry_chunks(*, reference: str, original: dict, rows: Iterable[tuple[str, int, str, str]],
                        count: int, total: int, on: date, chunk: int = 20_000) -> Iterator[str]:
     """One batch-booked debit of the escrow account for the credited payments of one pain.001;
-    rows are (end_to_end_id, amount, creditor name, creditor account)."""
+    rows are (end_to_end_id, amount, creditor name, creditor account), text already escaped."""
     refs = (f"<MsgId>{escape(original['message_id'])}</MsgId>"
             f"<PmtInfId>{escape(original['payment_information_id'])}</PmtInfId>")
     yield (_entry_head(reference=reference, amount=total, indicator="DBIT", on=on, sub_family="DMCT")
@@ -201,10 +211,10 @@ def batch_entry_chunks(*, reference: str, original: dict, rows: Iterable[tuple[s
     parts: list[str] = []
     for end_to_end, amount, name, account in rows:
         parts.append(
-            f"<TxDtls><Refs>{refs}<EndToEndId>{escape(end_to_end)}</EndToEndId></Refs>"
+            f"<TxDtls><Refs>{refs}<EndToEndId>{end_to_end}</EndToEndId></Refs>"
             f"<Amt Ccy=\"{CURRENCY}\">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
-            f"<RltdPties><Cdtr><Pty><Nm>{escape(name)}</Nm></Pty></Cdtr>"
-            f"<CdtrAcct><Id><Othr><Id>{escape(account)}</Id></Othr></Id></CdtrAcct></RltdPties>"
+            f"<RltdPties><Cdtr><Pty><Nm>{name}</Nm></Pty></Cdtr>"
+            f"<CdtrAcct><Id><Othr><Id>{account}</Id></Othr></Id></CdtrAcct></RltdPties>"
             "</TxDtls>\n")
         if len(parts) >= chunk:
             yield "".join(parts)

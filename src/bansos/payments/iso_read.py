@@ -1,11 +1,11 @@
 """Readers of the ISO 20022 files banks send back (pain.002 status reports, camt.054 debit and
 credit notifications) and of pain.001 files (for the simulated bank).
 
-Streaming: lxml's iterparse stops only at the few elements we need (one transaction at a time)
-and each is cleared once read, so a file of a million transactions is read in seconds in
-bounded memory. Elements are found by local name inside the document's own namespace, so every
-version of a message (pain.002.001.03…15, camt.054.001.02…14) reads the same way; entities are
-never resolved and nothing is fetched from the network (a bank file is untrusted input).
+Streaming (see `iso_stream`): transactions are read a chunk at a time and checked column-wise,
+so a file of a million transactions reads in seconds in bounded memory. Elements are matched
+by local name inside the document's own namespace, so every version of a message
+(pain.002.001.03…15, camt.054.001.02…14) reads the same way; entities are never resolved and
+nothing is fetched from the network (a bank file is untrusted input).
 
 Errors are `ReportFormatError`, in Indonesian and English, naming the file, the line and the
 element, never a value read from the file (it could be an account number)."""
@@ -13,17 +13,21 @@ element, never a value read from the file (it could be an account number)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
+
+from bansos.payments.iso_stream import PARSE, Chunk, Shape, chunks
 
 ISO_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:((pain\.002|camt\.054|pain\.001)\.\d{3}\.\d{2})$")
 CURRENCY = "IDR"
+WHOLE = r"^[0-9]+(\.0*)?$"  # a decimal amount that is whole rupiah
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T.*)?$"  # an ISODate, or the date of an ISODateTime
 ROW_SCHEMA = pa.schema([
     ("end_to_end_id", pa.string()), ("status", pa.string()), ("reason_code", pa.string()),
     ("amount", pa.int64()), ("booked_on", pa.date32()), ("original_message_id", pa.string()),
@@ -32,6 +36,7 @@ PAIN001_SCHEMA = pa.schema([
     ("end_to_end_id", pa.string()), ("amount", pa.int64()), ("creditor_name", pa.string()),
     ("creditor_account", pa.string()),
 ])  # fmt: skip
+_NULL = pa.scalar(None, pa.string())
 
 
 class ReportFormatError(ValueError):
@@ -53,18 +58,45 @@ class BankFile:
     rows: pa.Table  # ROW_SCHEMA
 
 
+PAIN002 = Shape(
+    name="pain.002", root="CstmrPmtStsRpt", container="OrgnlPmtInfAndSts", inner=".", record="TxInfAndSts",
+    variables=(("block", "string(p:PmtInfSts)"),),
+    fields=(("e2e", "p:OrgnlEndToEndId"), ("status", "p:TxSts"), ("block", "$block"),
+            ("reason", "p:StsRsnInf[1]/p:Rsn/*[1]"), ("day", "p:AccptncDtTm"),
+            ("amount", "p:OrgnlTxRef/p:Amt/p:InstdAmt"), ("ccy", "p:OrgnlTxRef/p:Amt/p:InstdAmt/@Ccy")),
+    headers=("GrpHdr", "OrgnlGrpInfAndSts"))
+CAMT054 = Shape(
+    name="camt.054", root="BkToCstmrDbtCdtNtfctn", container="Ntry", inner="NtryDtls", record="TxDtls",
+    # transactions of the entry, with those of earlier chunks when it spans chunks
+    variables=(("total", "count(p:NtryDtls/p:TxDtls) + $carried * number(position() = 1)"),),
+    entry=(("status", "normalize-space(p:Sts)"), ("total", "$total"), ("indicator", "p:CdtDbtInd"),
+           ("amount", "p:Amt"), ("ccy", "p:Amt/@Ccy"), ("day", "p:BookgDt/*[1]"),
+           ("single", "number($total = 1 and not($open = position()))"),
+           ("batch", "concat(p:NtryDtls[1]/p:Btch/p:MsgId, '|', p:NtryDtls[1]/p:Btch/p:PmtInfId)")),
+    fields=(("e2e", "p:Refs/p:EndToEndId"), ("message", "p:Refs/p:MsgId"), ("block", "p:Refs/p:PmtInfId"),
+            ("amount", "p:Amt"), ("ccy", "p:Amt/@Ccy"),
+            ("tx_amount", "p:AmtDtls/p:TxAmt/p:Amt", "not(p:Amt)"),
+            ("tx_ccy", "p:AmtDtls/p:TxAmt/p:Amt/@Ccy", "not(p:Amt)"),
+            ("instructed", "p:AmtDtls/p:InstdAmt/p:Amt", "not(p:Amt)"),
+            ("instructed_ccy", "p:AmtDtls/p:InstdAmt/p:Amt/@Ccy", "not(p:Amt)"),
+            ("indicator", "p:CdtDbtInd"), ("returned", "count(p:RtrInf)"), ("reason", "p:RtrInf/p:Rsn/*[1]")),
+    headers=("GrpHdr",))
+PAIN001 = Shape(
+    name="pain.001", root="CstmrCdtTrfInitn", container="PmtInf", inner=".", record="CdtTrfTxInf",
+    entry=(("id", "p:PmtInfId"), ("account", "concat(p:DbtrAcct/p:Id/p:Othr/p:Id, p:DbtrAcct/p:Id/p:IBAN)"),
+           ("bic", "concat(p:DbtrAgt/p:FinInstnId/p:BICFI, p:DbtrAgt/p:FinInstnId/p:BIC)"),
+           ("day", "concat(p:ReqdExctnDt/p:Dt, p:ReqdExctnDt/p:DtTm, p:ReqdExctnDt[not(*)])")),
+    fields=(("e2e", "p:PmtId/p:EndToEndId"), ("amount", "p:Amt/p:InstdAmt"),
+            ("ccy", "p:Amt/p:InstdAmt/@Ccy"), ("name", "p:Cdtr/p:Nm"),
+            ("account", "concat(p:CdtrAcct/p:Id/p:Othr/p:Id, p:CdtrAcct/p:Id/p:IBAN)")),
+    headers=("GrpHdr",))
+
+
 class _Doc:
     """One file being read: its name for messages, its namespace for element names."""
 
     def __init__(self, path: Path, namespace: str) -> None:
         self.path, self.ns = path, namespace
-        self.paths: dict[str, str] = {}
-
-    def q(self, path: str) -> str:
-        """`A/B` → `{ns}A/{ns}B`, for find() (memoised: called per transaction)."""
-        if path not in self.paths:
-            self.paths[path] = "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
-        return self.paths[path]
 
     def fail(self, element: etree._Element | None, name: str, indonesian: str, english: str
              ) -> NoReturn:
@@ -72,44 +104,25 @@ class _Doc:
         where = f"{self.path.name}, %s {line}, {name}"
         raise ReportFormatError(f"{where % 'baris'}: {indonesian} / {where % 'line'}: {english}")
 
+    def find(self, element: etree._Element, path: str) -> etree._Element | None:
+        return element.find("/".join(f"{{{self.ns}}}{part}" for part in path.split("/")))
+
     def text(self, element: etree._Element, path: str) -> str:
-        found = element.find(self.q(path))
+        found = self.find(element, path)
         return (found.text or "").strip() if found is not None else ""
 
     def rupiah(self, element: etree._Element, path: str) -> int | None:
-        """The amount at `path` as whole rupiah, None when absent."""
-        found = element.find(self.q(path))
-        if found is None:
-            return None
-        value, currency = _whole(found.text), found.get("Ccy")
-        if currency is not None and currency != CURRENCY:
-            self.fail(found, f"{etree.QName(element).localname}/{path}", "mata uang bukan IDR",
-                      "currency is not IDR")
-        if value is None:
-            self.fail(found, f"{etree.QName(element).localname}/{path}", "jumlah bukan rupiah bulat",
-                      "amount is not a whole rupiah amount")
-        return value
-
-    def day(self, element: etree._Element, path: str, memo: dict[str, date]) -> date | None:
-        """The date of an ISODate or ISODateTime at `path` (a choice `Dt`/`DtTm` is looked into)."""
-        found = element.find(self.q(path))
-        if found is not None and len(found):  # DateAndDateTime2Choice
-            found = found[0]
+        """A header amount (CtrlSum, OrgnlCtrlSum) as whole rupiah, None when absent."""
+        found = self.find(element, path)
         if found is None:
             return None
         text = (found.text or "").strip()
-        if text not in memo:
-            try:
-                if len(text) != 10 and text[10:11] != "T":
-                    raise ValueError(text)
-                memo[text] = date.fromisoformat(text[:10])
-            except ValueError:
-                self.fail(found, f"{etree.QName(element).localname}/{path}", "tanggal tidak sah",
-                          "invalid date")
-        return memo[text]
+        if not re.match(WHOLE, text):
+            self.fail(found, path, "jumlah bukan rupiah bulat", "amount is not a whole rupiah amount")
+        return int(text.split(".")[0])
 
     def moment(self, element: etree._Element, path: str) -> datetime | None:
-        found = element.find(self.q(path))
+        found = self.find(element, path)
         if found is None:
             return None
         try:
@@ -117,21 +130,57 @@ class _Doc:
         except ValueError:
             self.fail(found, path, "waktu tidak sah", "invalid date and time")
 
-    def stream(self, *names: str) -> Iterator[etree._Element]:
-        """The elements named, each at its end, cleared (with earlier siblings of its name)
-        after the caller's loop body has run."""
-        tags = [f"{{{self.ns}}}{name}" for name in names]
-        try:
-            for _, element in etree.iterparse(str(self.path), events=("end",), tag=tags,
-                                              resolve_entities=False, no_network=True,
-                                              huge_tree=True):
-                yield element
-                element.clear(keep_tail=False)
-                parent, tag = element.getparent(), element.tag
-                while (before := element.getprevious()) is not None and before.tag == tag:
-                    parent.remove(before)
-        except etree.XMLSyntaxError as error:
-            raise _not_xml(self.path, error) from error
+    # --- column checks of a chunk of transactions ------------------------------------------
+
+    def where(self, chunk: Chunk, mask: pa.ChunkedArray | pa.Array) -> int | None:
+        """The chunk row (`_k`) of the first true value of `mask`, or None."""
+        index = pc.index(pc.fill_null(mask, False), True).as_py()
+        return None if index < 0 else chunk.rows["_k"][index].as_py()
+
+    def fail_at(self, chunk: Chunk, k: int, record: str, path: str, indonesian: str, english: str
+                ) -> NoReturn:
+        element = chunk.locate(k)
+        found = self.find(element, path) if path else None
+        self.fail(found if found is not None else element, f"{record}/{path}" if path else record,
+                  indonesian, english)
+
+    def required(self, chunk: Chunk, column: str, record: str, path: str) -> None:
+        k = self.where(chunk, pc.equal(chunk.rows[column], ""))
+        if k is not None:
+            self.fail_at(chunk, k, record, path, "tidak ada", "missing")
+
+    def amounts(self, chunk: Chunk, values: pa.ChunkedArray, currencies: pa.ChunkedArray,
+                record: str, path: str) -> pa.ChunkedArray:
+        """Whole-rupiah amounts as int64 (null where empty)."""
+        present = pc.not_equal(values, "")
+        k = self.where(chunk, pc.and_(present, pc.invert(pc.match_substring_regex(values, WHOLE))))
+        if k is not None:
+            self.fail_at(chunk, k, record, path, "jumlah bukan rupiah bulat", "amount is not a whole rupiah amount")
+        k = self.where(chunk, pc.and_(present, pc.and_(pc.not_equal(currencies, ""),
+                                                       pc.not_equal(currencies, CURRENCY))))
+        if k is not None:
+            self.fail_at(chunk, k, record, path, "mata uang bukan IDR", "currency is not IDR")
+        digits = pc.replace_substring_regex(values, r"\.0*$", "")
+        k = self.where(chunk, pc.greater(pc.utf8_length(digits), 18))
+        if k is not None:
+            self.fail_at(chunk, k, record, path, "jumlah terlalu besar", "amount too large")
+        return pc.cast(pc.if_else(present, digits, _NULL), pa.int64())
+
+    def days(self, chunk: Chunk, values: pa.ChunkedArray, record: str, path: str) -> pa.Array:
+        """ISODate / ISODateTime values as date32 (null where empty)."""
+        present = pc.not_equal(values, "")
+        k = self.where(chunk, pc.and_(present, pc.invert(pc.match_substring_regex(values, DAY))))
+        prefixes = pc.utf8_slice_codeunits(values, 0, 10)
+        parsed: dict[str, date] = {}
+        for text in pc.unique(prefixes).to_pylist():
+            try:
+                parsed[text] = date.fromisoformat(text) if text else None
+            except ValueError:
+                k = self.where(chunk, pc.equal(prefixes, text)) if k is None else k
+        if k is not None:
+            self.fail_at(chunk, k, record, path, "tanggal tidak sah", "invalid date")
+        known = pa.array(list(parsed), pa.string())
+        return pa.array(list(parsed.values()), pa.date32()).take(pc.index_in(prefixes, value_set=known))
 
 
 def _not_xml(path: Path, error: etree.XMLSyntaxError) -> ReportFormatError:
@@ -140,22 +189,11 @@ def _not_xml(path: Path, error: etree.XMLSyntaxError) -> ReportFormatError:
                              f"{path.name}, line {line}: not well-formed XML")
 
 
-def _whole(text: str | None) -> int | None:
-    """Decimal text as an int when it is a whole number (`750000`, `750000.00`), else None."""
-    whole, dot, fraction = (text or "").strip().partition(".")
-    if not (whole.isascii() and whole.isdigit()) and not (dot and whole == "" and fraction):
-        return None
-    if dot and fraction and not (fraction.isascii() and fraction.isdigit() and fraction.strip("0") == ""):
-        return None
-    return int(whole or "0")
-
-
 def _root(path: Path) -> tuple[str, int]:
     """(the ISO 20022 message of the root element's namespace or "", its line); reads only
     the first few kilobytes."""
     try:
-        for _, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
-                                          no_network=True, huge_tree=True):
+        for _, element in etree.iterparse(str(path), events=("start",), **PARSE):
             found = ISO_NAMESPACE.match(etree.QName(element).namespace or "")
             return (found.group(1) if found else ""), element.sourceline or 1
     except etree.XMLSyntaxError as error:
@@ -179,6 +217,21 @@ def _document(path: Path, kinds: tuple[str, ...]) -> tuple[_Doc, str]:
     return _Doc(path, f"urn:iso:std:iso:20022:tech:xsd:{message}"), message
 
 
+def _empty_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.if_else(pc.equal(values, ""), _NULL, values)
+
+
+def _table(parts: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+def _first_part(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`MsgId|PmtInfId` → the first of them that is given."""
+    parts = pc.split_pattern(values, "|")
+    first, second = pc.list_element(parts, 0), pc.list_element(parts, 1)
+    return pc.if_else(pc.equal(first, ""), second, first)
+
+
 def report_read(*, path: Path) -> BankFile:
     """A pain.002 status report or camt.054 notification as a BankFile (module docstring)."""
     doc, message = _document(path, ("pain.002", "camt.054"))
@@ -186,178 +239,122 @@ def report_read(*, path: Path) -> BankFile:
     return reader(doc, message)
 
 
-class _Rows:
-    def __init__(self) -> None:
-        self.columns: dict[str, list] = {field.name: [] for field in ROW_SCHEMA}
-
-    def add(self, **values: object) -> None:
-        for name, column in self.columns.items():
-            column.append(values[name])
-
-    def table(self) -> pa.Table:
-        return pa.table({f.name: pa.array(self.columns[f.name], f.type) for f in ROW_SCHEMA},
-                        schema=ROW_SCHEMA)
-
-
-def _reason(doc: _Doc, element: etree._Element, path: str) -> str | None:
-    """The code of a StsRsnInf/Rsn or RtrInf/Rsn choice (`Cd`, else `Prtry`)."""
-    return doc.text(element, f"{path}/Cd") or doc.text(element, f"{path}/Prtry") or None
-
-
 def _pain002(doc: _Doc, message: str) -> BankFile:
     head: dict = {"message_id": "", "created_at": None, "original_message_id": "",
                   "group_status": "", "group_reason": "", "original_count": None,
                   "original_total": None}
-    rows, dates, block_status = _Rows(), {}, ""
-    for element in doc.stream("GrpHdr", "OrgnlGrpInfAndSts", "PmtInfSts", "OrgnlPmtInfAndSts",
-                              "TxInfAndSts"):
-        name = etree.QName(element).localname
-        if name == "TxInfAndSts":
-            end_to_end = doc.text(element, "OrgnlEndToEndId")
-            if not end_to_end:
-                doc.fail(element, "TxInfAndSts/OrgnlEndToEndId", "tidak ada", "missing")
-            status = doc.text(element, "TxSts") or block_status or head["group_status"]
-            if not status:
-                doc.fail(element, "TxInfAndSts/TxSts", "tidak ada status", "no status")
-            amount = doc.rupiah(element, "OrgnlTxRef/Amt/InstdAmt")
-            rows.add(end_to_end_id=end_to_end, status=status,
-                     reason_code=_reason(doc, element, "StsRsnInf/Rsn"),
-                     amount=amount if amount is not None else doc.rupiah(element, "OrgnlTxRef/IntrBkSttlmAmt"),
-                     booked_on=doc.day(element, "AccptncDtTm", dates)
-                     or doc.day(element, "FctvIntrBkSttlmDt", dates),
-                     original_message_id=head["original_message_id"] or None)
-        elif name == "PmtInfSts":
-            block_status = (element.text or "").strip()
-        elif name == "OrgnlPmtInfAndSts":
-            block_status = ""
-        elif name == "GrpHdr":
-            head["message_id"] = doc.text(element, "MsgId")
-            head["created_at"] = doc.moment(element, "CreDtTm")
-        else:  # OrgnlGrpInfAndSts comes before the payment blocks
+
+    def on_element(name: str, element: etree._Element) -> None:
+        if name == "GrpHdr":
+            head.update(message_id=doc.text(element, "MsgId"), created_at=doc.moment(element, "CreDtTm"))
+        elif name == "OrgnlGrpInfAndSts":  # comes before the payment blocks
             count = doc.text(element, "OrgnlNbOfTxs")
             head.update(original_message_id=doc.text(element, "OrgnlMsgId"),
                         group_status=doc.text(element, "GrpSts"),
-                        group_reason=_reason(doc, element, "StsRsnInf/Rsn") or "",
+                        group_reason=doc.text(element, "StsRsnInf/Rsn/Cd") or doc.text(element, "StsRsnInf/Rsn/Prtry"),
                         original_count=int(count) if count.isdigit() else None,
                         original_total=doc.rupiah(element, "OrgnlCtrlSum"))
-    return BankFile(kind="pain.002", message=message, skipped=0, rows=rows.table(), **head)
 
-
-@dataclass
-class _Entry:
-    """What a camt.054 entry says that its transactions need, read at its first transaction."""
-
-    element: etree._Element
-    booked: bool
-    credit: bool
-    booked_on: date | None
-    batch_message: str
-    transactions: int = 0
-    first_row: int = -1
-    first_amount_missing: bool = False
+    parts = []
+    for chunk in chunks(path=doc.path, namespace=doc.ns, shape=PAIN002, on_element=on_element,
+                        not_xml=lambda error: _not_xml(doc.path, error)):
+        rows = chunk.rows
+        doc.required(chunk, "e2e", "TxInfAndSts", "OrgnlEndToEndId")
+        status = pc.coalesce(_empty_null(rows["status"]), _empty_null(rows["block"]),
+                             pa.scalar(head["group_status"] or None, pa.string()))
+        k = doc.where(chunk, pc.is_null(status))
+        if k is not None:
+            doc.fail_at(chunk, k, "TxInfAndSts", "", "tidak ada status (TxSts)", "no status (TxSts)")
+        parts.append(pa.table({
+            "end_to_end_id": rows["e2e"], "status": status, "reason_code": _empty_null(rows["reason"]),
+            "amount": doc.amounts(chunk, rows["amount"], rows["ccy"], "TxInfAndSts", "OrgnlTxRef/Amt/InstdAmt"),
+            "booked_on": doc.days(chunk, rows["day"], "TxInfAndSts", "AccptncDtTm"),
+            "original_message_id": pa.array([head["original_message_id"] or None] * len(rows), pa.string()),
+        }, schema=ROW_SCHEMA))
+    return BankFile(kind="pain.002", message=message, skipped=0, rows=_table(parts, ROW_SCHEMA), **head)
 
 
 def _camt054(doc: _Doc, message: str) -> BankFile:
-    rows, dates, skipped = _Rows(), {}, 0
-    message_id, created_at, original = "", None, ""
-    entry: _Entry | None = None
-    for element in doc.stream("GrpHdr", "TxDtls", "Ntry"):
-        name = etree.QName(element).localname
+    head: dict = {"message_id": "", "created_at": None, "original_message_id": ""}
+
+    def on_element(name: str, element: etree._Element) -> None:
         if name == "GrpHdr":
-            message_id, created_at = doc.text(element, "MsgId"), doc.moment(element, "CreDtTm")
-            original = doc.text(element, "OrgnlBizQry/MsgId")
-            continue
-        if name == "Ntry":
-            if entry is None or entry.element is not element:
-                entry = _entry(doc, element, dates)
-            if not entry.booked or entry.transactions == 0:
-                skipped += 1
-            elif entry.transactions == 1 and entry.first_amount_missing:
-                rows.columns["amount"][entry.first_row] = doc.rupiah(element, "Amt")
-            entry = None
-            continue
-        details = element.getparent()
-        ntry = details.getparent() if details is not None else None
-        if ntry is None:
-            continue
-        if entry is None or entry.element is not ntry:
-            entry = _entry(doc, ntry, dates)
-        entry.transactions += 1
-        if not entry.booked:
-            continue
-        end_to_end = doc.text(element, "Refs/EndToEndId")
-        if not end_to_end:
-            doc.fail(element, "TxDtls/Refs/EndToEndId", "tidak ada", "missing")
-        amount = doc.rupiah(element, "Amt")
-        for path in ("AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
-            amount = amount if amount is not None else doc.rupiah(element, path)
-        if entry.transactions == 1:
-            entry.first_row, entry.first_amount_missing = len(rows.columns["amount"]), amount is None
-        returned = element.find(doc.q("RtrInf")) is not None
-        indicator = doc.text(element, "CdtDbtInd")
-        credit = indicator == "CRDT" if indicator else entry.credit
+            head.update(message_id=doc.text(element, "MsgId"), created_at=doc.moment(element, "CreDtTm"),
+                        original_message_id=doc.text(element, "OrgnlBizQry/MsgId"))
+
+    parts, skipped = [], 0
+    for chunk in chunks(path=doc.path, namespace=doc.ns, shape=CAMT054, on_element=on_element,
+                        not_xml=lambda error: _not_xml(doc.path, error)):
+        entries = chunk.entries
+        skipped += pc.sum(pc.or_(pc.not_equal(entries["status"], "BOOK"),
+                                 pc.equal(entries["total"], "0"))).as_py() or 0
+        entry = chunk.every_entry.take(chunk.rows["_e"])  # each transaction's entry
+        booked = pc.equal(entry["status"], "BOOK")
+        chunk.rows, entry = chunk.rows.filter(booked), entry.filter(booked)
+        rows = chunk.rows
+        doc.required(chunk, "e2e", "TxDtls", "Refs/EndToEndId")
+        single = pc.equal(entry["single"], "1")
+        amount, currency = rows["amount"], rows["ccy"]  # the first amount given, in this order
+        for other, other_currency in ((rows["tx_amount"], rows["tx_ccy"]),
+                                      (rows["instructed"], rows["instructed_ccy"]),
+                                      (pc.if_else(single, entry["amount"], ""), entry["ccy"])):
+            missing = pc.equal(amount, "")
+            amount = pc.if_else(missing, other, amount)
+            currency = pc.if_else(missing, other_currency, currency)
+        indicator = pc.if_else(pc.equal(rows["indicator"], ""), entry["indicator"], rows["indicator"])
         # A credit back to the escrow account naming a payment is that payment coming back.
-        rows.add(end_to_end_id=end_to_end, status="RETURNED" if returned or credit else "BOOKED",
-                 reason_code=_reason(doc, element, "RtrInf/Rsn"), amount=amount,
-                 booked_on=entry.booked_on,
-                 original_message_id=(doc.text(element, "Refs/MsgId") or doc.text(element, "Refs/PmtInfId")
-                                      or entry.batch_message or None))
-    return BankFile(kind="camt.054", message=message, message_id=message_id, created_at=created_at,
-                    original_message_id=original, group_status="", group_reason="",
-                    original_count=None, original_total=None, skipped=skipped, rows=rows.table())
+        returned = pc.or_(pc.not_equal(rows["returned"], "0"), pc.equal(indicator, "CRDT"))
+        parts.append(pa.table({
+            "end_to_end_id": rows["e2e"],
+            "status": pc.if_else(returned, "RETURNED", "BOOKED"),
+            "reason_code": _empty_null(rows["reason"]),
+            "amount": doc.amounts(chunk, amount, currency, "TxDtls", "Amt"),
+            "booked_on": doc.days(chunk, entry["day"], "Ntry", "BookgDt"),
+            "original_message_id": pc.coalesce(_empty_null(rows["message"]), _empty_null(rows["block"]),
+                                               _empty_null(_first_part(entry["batch"]))),
+        }, schema=ROW_SCHEMA))
+    return BankFile(kind="camt.054", message=message, group_status="", group_reason="",
+                    original_count=None, original_total=None, skipped=skipped,
+                    rows=_table(parts, ROW_SCHEMA), **head)
 
 
-def _entry(doc: _Doc, ntry: etree._Element, dates: dict[str, date]) -> _Entry:
-    status = doc.text(ntry, "Sts/Cd") or doc.text(ntry, "Sts/Prtry") or doc.text(ntry, "Sts")
-    batch = ntry.find(doc.q("NtryDtls/Btch"))
-    batch_message = ""
-    if batch is not None:
-        batch_message = doc.text(batch, "MsgId") or doc.text(batch, "PmtInfId")
-    return _Entry(element=ntry, booked=status == "BOOK", credit=doc.text(ntry, "CdtDbtInd") == "CRDT",
-                  booked_on=doc.day(ntry, "BookgDt", dates), batch_message=batch_message)
+def _block_day(doc: _Doc, chunk: Chunk, text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        element = chunk.xpath("//p:PmtInf/p:ReqdExctnDt")[0]
+        doc.fail(element, "PmtInf/ReqdExctnDt", "tanggal tidak sah", "invalid date")
 
 
 def pain001_read(*, path: Path) -> tuple[dict, pa.Table]:
-    """A pain.001 file's header (message, message_id, created_at, count, total, debtor_account, bic,
-    execution_date, payment_information_id, payment_blocks; from the first PmtInf) and its
+    """A pain.001 file's header (message, message_id, created_at, count, total, debtor_account,
+    bic, execution_date, payment_information_id from the first PmtInf; payment_blocks) and its
     transactions (PAIN001_SCHEMA)."""
     doc, message = _document(path, ("pain.001",))
-    head: dict = {"message": message, "message_id": "", "created_at": None, "count": None, "total": None,
-                  "debtor_account": "", "bic": "", "execution_date": None,
+    head: dict = {"message": message, "message_id": "", "created_at": None, "count": None,
+                  "total": None, "debtor_account": "", "bic": "", "execution_date": None,
                   "payment_information_id": "", "payment_blocks": 0}
-    columns: dict[str, list] = {field.name: [] for field in PAIN001_SCHEMA}
-    block = None
-    for element in doc.stream("GrpHdr", "CdtTrfTxInf", "PmtInf"):
-        name = etree.QName(element).localname
-        if name == "GrpHdr":
-            count = doc.text(element, "NbOfTxs")
-            head.update(message_id=doc.text(element, "MsgId"), created_at=doc.moment(element, "CreDtTm"),
-                        count=int(count) if count.isdigit() else None,
-                        total=doc.rupiah(element, "CtrlSum"))
-            continue
-        parent = element if name == "PmtInf" else element.getparent()
-        if parent is not block:  # a new payment block: its header precedes its transactions
-            block = parent
-            head["payment_blocks"] += 1
-            if head["payment_blocks"] == 1:
-                head.update(
-                    payment_information_id=doc.text(block, "PmtInfId"),
-                    debtor_account=doc.text(block, "DbtrAcct/Id/Othr/Id") or doc.text(block, "DbtrAcct/Id/IBAN"),
-                    bic=doc.text(block, "DbtrAgt/FinInstnId/BICFI") or doc.text(block, "DbtrAgt/FinInstnId/BIC"),
-                    execution_date=doc.day(block, "ReqdExctnDt", {}))
-        if name == "PmtInf":
-            continue
-        end_to_end = doc.text(element, "PmtId/EndToEndId")
-        if not end_to_end:
-            doc.fail(element, "CdtTrfTxInf/PmtId/EndToEndId", "tidak ada", "missing")
-        amount = doc.rupiah(element, "Amt/InstdAmt")
-        if amount is None:
-            doc.fail(element, "CdtTrfTxInf/Amt/InstdAmt", "tidak ada", "missing")
-        columns["end_to_end_id"].append(end_to_end)
-        columns["amount"].append(amount)
-        columns["creditor_name"].append(doc.text(element, "Cdtr/Nm"))
-        columns["creditor_account"].append(doc.text(element, "CdtrAcct/Id/Othr/Id")
-                                           or doc.text(element, "CdtrAcct/Id/IBAN"))
-    table = pa.table({f.name: pa.array(columns[f.name], f.type) for f in PAIN001_SCHEMA},
-                     schema=PAIN001_SCHEMA)
-    return head, table
+
+    def on_element(name: str, element: etree._Element) -> None:
+        count = doc.text(element, "NbOfTxs")  # GrpHdr
+        head.update(message_id=doc.text(element, "MsgId"), created_at=doc.moment(element, "CreDtTm"),
+                    count=int(count) if count.isdigit() else None, total=doc.rupiah(element, "CtrlSum"))
+
+    parts = []
+    for chunk in chunks(path=doc.path, namespace=doc.ns, shape=PAIN001, on_element=on_element,
+                        not_xml=lambda error: _not_xml(doc.path, error)):
+        head["payment_blocks"] += chunk.entries.num_rows
+        if not head["payment_information_id"]:  # the first block's header, once it is whole
+            block = chunk.entries.to_pylist()[:1] or ([chunk.open_entry] if chunk.rows.num_rows else [])
+            if block:
+                head.update(payment_information_id=block[0]["id"], debtor_account=block[0]["account"],
+                            bic=block[0]["bic"], execution_date=_block_day(doc, chunk, block[0]["day"]))
+        rows = chunk.rows
+        doc.required(chunk, "e2e", "CdtTrfTxInf", "PmtId/EndToEndId")
+        doc.required(chunk, "amount", "CdtTrfTxInf", "Amt/InstdAmt")
+        parts.append(pa.table({
+            "end_to_end_id": rows["e2e"],
+            "amount": doc.amounts(chunk, rows["amount"], rows["ccy"], "CdtTrfTxInf", "Amt/InstdAmt"),
+            "creditor_name": rows["name"], "creditor_account": rows["account"],
+        }, schema=PAIN001_SCHEMA))
+    return head, _table(parts, PAIN001_SCHEMA)

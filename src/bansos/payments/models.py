@@ -25,7 +25,6 @@ class Account(models.Model):
     class NameCheck(models.TextChoices):
         EXACT = "exact", _("Nama sama")
         SIMILAR = "similar", _("Nama mirip")
-        OTHER_MEMBER = "other_member", _("Nama anggota keluarga lain")
         MISMATCH = "mismatch", _("Nama tidak cocok")
 
     scope_path = "household__"

@@ -11,18 +11,14 @@ by its sha256, so reading it again changes nothing. A crash mid-way rolls it all
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
 from bansos.audit.services import audit_record
-from bansos.core.bulk_read import query_table
 from bansos.core.bulk_temp import temp_table
 from bansos.core.crashpoints import crash_point
 from bansos.payments.iso_read import BankFile, ReportFormatError, report_read
@@ -35,15 +31,6 @@ from bansos.programs.models import Cycle
 # Months and days after a credit by which unwithdrawn funds go back to the treasury.
 RETURN_AFTER_MONTHS, RETURN_AFTER_DAYS = 3, 15
 _ROWS = ["end_to_end_id", "status", "reason_code", "amount", "booked_on"]
-_CHANGES = pa.schema([
-    ("payment_id", pa.int64()), ("cycle_id", pa.int64()), ("batch_id", pa.int64()),
-    ("bank", pa.string()), ("amount", pa.int64()), ("account_id", pa.int64()),
-    ("end_to_end_id", pa.string()), ("old_state", pa.string()), ("new_state", pa.string()),
-    ("reason_code", pa.string()), ("booked_on", pa.date32()),
-    # for the announcement
-    ("household_id", pa.int64()), ("person_id", pa.int64()), ("account_last4", pa.string()),
-    ("program", pa.string()), ("period", pa.string()),
-])
 
 
 class ReportError(ValueError):
@@ -114,83 +101,73 @@ def _check(path: Path, batch: Batch | None) -> None:
                   f"{e2e}: amount Rp{theirs} ≠ Rp{ours} sent")
 
 
-def _changes_read() -> pa.Table:
-    return query_table(schema=_CHANGES, sql=f"""
-        SELECT p.id, p.cycle_id, p.batch_id, p.bank, p.amount, p.account_id, p.end_to_end_id,
-               p.state,
-               CASE WHEN r.status IN ('ACSC', 'BOOKED') AND p.state = 'sent' THEN '{Payment.State.CREDITED}'
-                    WHEN r.status = 'RJCT' AND p.state = 'sent' THEN '{Payment.State.REJECTED}'
-                    WHEN r.status = 'RETURNED' AND p.state = 'credited' THEN '{Payment.State.RETURNED}'
-               END,
-               COALESCE(r.reason_code, ''), r.booked_on,
-               p.household_id, COALESCE(a.person_id, h.head_id), a.number_last4, c.program_id, c.period
-        FROM report_rows r JOIN payments_payment p ON p.end_to_end_id = r.end_to_end_id
-        JOIN payments_account a ON a.id = p.account_id
-        JOIN registry_household h ON h.id = p.household_id
-        JOIN programs_cycle c ON c.id = p.cycle_id""")
+def _moves_make(*, day: date) -> None:
+    """`report_moves`: the payments this file moves on, with where to (in the database: a
+    million rows never cross into Python)."""
+    vendor = connection.vendor
+    booked = f"COALESCE(r.booked_on, CAST('{day.isoformat()}' AS date))" if vendor == "postgresql" \
+        else f"COALESCE(r.booked_on, '{day.isoformat()}')"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS report_moves")
+        cursor.execute(f"""
+            CREATE TEMPORARY TABLE report_moves AS
+            SELECT * FROM (
+                SELECT p.id, p.cycle_id, p.batch_id, p.bank, p.amount, p.account_id, p.household_id,
+                       p.end_to_end_id, COALESCE(r.reason_code, '') AS reason_code, {booked} AS booked_on,
+                       CASE WHEN r.status IN ('ACSC', 'BOOKED') AND p.state = 'sent' THEN '{Payment.State.CREDITED}'
+                            WHEN r.status = 'RJCT' AND p.state = 'sent' THEN '{Payment.State.REJECTED}'
+                            WHEN r.status = 'RETURNED' AND p.state = 'credited' THEN '{Payment.State.RETURNED}'
+                       END AS new_state
+                FROM report_rows r JOIN payments_payment p ON p.end_to_end_id = r.end_to_end_id) m
+            WHERE m.new_state IS NOT NULL""")
+        if vendor == "postgresql":
+            cursor.execute("ANALYZE report_moves")
 
 
-def _with_dates(changes: pa.Table, *, default_day: date) -> pa.Table:
-    con = duckdb.connect()
-    con.register("c", changes)
-    return con.sql(f"""
-        SELECT payment_id, new_state,
-               CASE WHEN new_state = 'credited' THEN '' ELSE reason_code END AS reason_code,
-               CASE WHEN new_state = 'credited' THEN coalesce(booked_on, DATE '{default_day}') END AS credited_on,
-               CASE WHEN new_state = 'credited' THEN CAST(coalesce(booked_on, DATE '{default_day}')
-                    + INTERVAL {RETURN_AFTER_MONTHS} MONTH + INTERVAL {RETURN_AFTER_DAYS} DAY AS DATE) END AS return_due_on
-        FROM c WHERE new_state IS NOT NULL ORDER BY payment_id""").to_arrow_table()
+def _due_sql() -> str:
+    if connection.vendor == "postgresql":
+        return (f"CAST(m.booked_on + INTERVAL '{RETURN_AFTER_MONTHS} months {RETURN_AFTER_DAYS} days' AS date)")
+    return f"date(m.booked_on, '+{RETURN_AFTER_MONTHS} months', '+{RETURN_AFTER_DAYS} days')"
 
 
-def _with_days(moved: pa.Table, *, default_day: date) -> pa.Table:
-    """The booking day of each moved payment (the file's day when the bank gave none)."""
-    days = pc.fill_null(moved.column("booked_on"), pa.scalar(default_day, pa.date32()))
-    return moved.set_column(moved.schema.get_field_index("booked_on"), "booked_on", days)
-
-
-def _payments_update(updates: pa.Table, now) -> None:
-    with temp_table(name="payment_changes", table=updates), connection.cursor() as cursor:
-        cursor.execute("""
-            UPDATE payments_payment SET state = ch.new_state, reason_code = ch.reason_code,
+def _payments_update(now) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            UPDATE payments_payment SET state = m.new_state,
+                reason_code = CASE WHEN m.new_state = 'credited' THEN '' ELSE m.reason_code END,
                 status_at = %s,
-                credited_on = COALESCE(ch.credited_on, payments_payment.credited_on),
-                return_due_on = COALESCE(ch.return_due_on, payments_payment.return_due_on)
-            FROM payment_changes ch WHERE payments_payment.id = ch.payment_id""", [now])
+                credited_on = CASE WHEN m.new_state = 'credited' THEN m.booked_on ELSE payments_payment.credited_on END,
+                return_due_on = CASE WHEN m.new_state = 'credited' THEN {_due_sql()}
+                                     ELSE payments_payment.return_due_on END
+            FROM report_moves m WHERE payments_payment.id = m.id""", [now])
 
 
-def _accounts_mark(changes: pa.Table, now) -> int:
+def _accounts_mark(now) -> int:
     """What rejections say about accounts: closed, blocked, or held in another name."""
-    con = duckdb.connect()
-    con.register("c", changes)
     cases = " ".join(f"WHEN '{code}' THEN '{status}'" for code, status in ACCOUNT_STATUS_FROM_REASON.items())
-    marks = con.sql(f"""
-        SELECT DISTINCT account_id, CASE reason_code {cases} END AS status,
-               reason_code = 'BE01' AS name_refused
-        FROM c WHERE new_state = 'rejected'
-          AND (reason_code = 'BE01' OR reason_code IN ({','.join(f"'{c}'" for c in ACCOUNT_STATUS_FROM_REASON)}))
-        """).to_arrow_table()
-    if not marks.num_rows:
-        return 0
-    with temp_table(name="account_marks", table=marks), connection.cursor() as cursor:
+    codes = ", ".join(f"'{code}'" for code in (*ACCOUNT_STATUS_FROM_REASON, "BE01"))
+    with connection.cursor() as cursor:
         cursor.execute(f"""
             UPDATE payments_account SET
-                status = COALESCE(m.status, payments_account.status),
-                name_check = CASE WHEN m.name_refused THEN '{Account.NameCheck.MISMATCH}'
+                status = COALESCE(CASE k.reason_code {cases} END, payments_account.status),
+                name_check = CASE WHEN k.reason_code = 'BE01' THEN '{Account.NameCheck.MISMATCH}'
                                   ELSE payments_account.name_check END,
                 revision = payments_account.revision + 1, updated_at = %s
-            FROM account_marks m WHERE payments_account.id = m.account_id""", [now])
-    return marks.num_rows
+            FROM (SELECT account_id, MIN(reason_code) AS reason_code FROM report_moves
+                  WHERE new_state = 'rejected' AND reason_code IN ({codes}) GROUP BY account_id) k
+            WHERE payments_account.id = k.account_id""", [now])
+        return cursor.rowcount
 
 
-def _ledger(changes: pa.Table, report: BankReport) -> None:
-    con = duckdb.connect()
-    con.register("c", changes)
-    groups = con.sql(f"""
-        SELECT cycle_id, batch_id, bank,
-               CASE new_state WHEN 'credited' THEN 'credit' WHEN 'rejected' THEN 'refund'
-                    ELSE CASE WHEN reason_code = '{LAPSE_REASON}' THEN 'lapse' ELSE 'return' END END AS kind,
-               sum(amount)::BIGINT AS amount, count(*) AS payments
-        FROM c WHERE new_state IS NOT NULL GROUP BY ALL ORDER BY ALL""").fetchall()
+def _ledger(report: BankReport) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT cycle_id, batch_id, bank,
+                   CASE new_state WHEN 'credited' THEN 'credit' WHEN 'rejected' THEN 'refund'
+                        ELSE CASE WHEN reason_code = '{LAPSE_REASON}' THEN 'lapse' ELSE 'return' END END,
+                   SUM(amount), COUNT(*)
+            FROM report_moves GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""")
+        groups = cursor.fetchall()
     cycles = {c.pk: c for c in Cycle.objects.filter(pk__in={g[0] for g in groups})}
     for cycle_id, batch_id, bank, kind, amount, count in groups:
         ledger_post(key=f"{kind}:{report.pk}:{batch_id}", kind=kind, bank=bank, cycle=cycles[cycle_id],
@@ -220,27 +197,30 @@ def report_apply(*, path: Path, by: str) -> tuple[BankReport, bool]:
     with transaction.atomic():
         batch = _status_batch(path, parsed) if parsed.kind == "pain.002" else None
         rows = _rows(parsed, batch)
+        day = (parsed.created_at or now).date()
         with temp_table(name="report_rows", table=rows):
             _check(path, batch)
-            changes = _changes_read()
-        banks = sorted(set(changes.column("bank").to_pylist()))
+            _moves_make(day=day)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT bank FROM report_moves")
+            banks = sorted(row[0] for row in cursor.fetchall())
         if len(banks) > 1:
             raise _refuse(path, f"satu berkas untuk beberapa bank: {banks}", f"one file for several banks: {banks}")
         report = BankReport.objects.create(
             kind=parsed.kind, bank=banks[0] if banks else (batch.bank if batch else ""),
             file_name=path.name, sha256=sha256, message_id=parsed.message_id[:35], rows=rows.num_rows,
             received_by=by)
-        day = (parsed.created_at or now).date()
-        updates = _with_dates(changes, default_day=day)
-        if updates.num_rows:
-            _payments_update(updates, now)
+        _payments_update(now)
         crash_point("payments.reconcile.updated")
-        moved = changes.filter(pc.is_valid(changes.column("new_state")))
-        _ledger(moved, report)
-        marked = _accounts_mark(moved, now)
-        announced = payments_announce(changes=_with_days(moved, default_day=day))
-        _batches_settle(sorted({b for b in changes.column("batch_id").to_pylist() if b is not None}))
-        report.counts = _counts(changes, marked=marked, announced=announced, skipped=parsed.skipped)
+        _ledger(report)
+        marked = _accounts_mark(now)
+        announced = payments_announce()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT batch_id FROM report_moves")
+            _batches_settle(sorted(row[0] for row in cursor.fetchall() if row[0] is not None))
+        report.counts = _counts(rows=rows.num_rows, marked=marked, announced=announced, skipped=parsed.skipped)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS report_moves")
         report.save(update_fields=["counts"])
         audit_record(actor=by, action="payments.report_apply", target_type="BankReport",
                      target_id=report.pk, data={"file": path.name, "kind": parsed.kind,
@@ -248,14 +228,14 @@ def report_apply(*, path: Path, by: str) -> tuple[BankReport, bool]:
     return report, True
 
 
-def _counts(changes: pa.Table, *, marked: int, announced: int, skipped: int) -> dict:
-    con = duckdb.connect()
-    con.register("c", changes)
-    moved = dict(con.sql("SELECT new_state, count(*) FROM c WHERE new_state IS NOT NULL GROUP BY 1").fetchall())
-    unchanged = con.sql("SELECT count(*) FROM c WHERE new_state IS NULL").fetchall()[0][0]
-    reasons = dict(con.sql("""SELECT reason_code, count(*) FROM c
-                              WHERE new_state IN ('rejected', 'returned') GROUP BY 1 ORDER BY 1""").fetchall())
-    return json.loads(json.dumps({"credited": moved.get("credited", 0), "rejected": moved.get("rejected", 0),
-                                  "returned": moved.get("returned", 0), "unchanged": unchanged,
-                                  "reasons": reasons, "accounts_marked": marked,
-                                  "announced": announced, "skipped_entries": skipped}))
+def _counts(*, rows: int, marked: int, announced: int, skipped: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT new_state, COUNT(*) FROM report_moves GROUP BY new_state")
+        moved = dict(cursor.fetchall())
+        cursor.execute("""SELECT reason_code, COUNT(*) FROM report_moves
+                          WHERE new_state IN ('rejected', 'returned') GROUP BY reason_code ORDER BY reason_code""")
+        reasons = dict(cursor.fetchall())
+    return {"credited": moved.get("credited", 0), "rejected": moved.get("rejected", 0),
+            "returned": moved.get("returned", 0), "unchanged": rows - sum(moved.values()),
+            "reasons": reasons, "accounts_marked": marked, "announced": announced,
+            "skipped_entries": skipped}
