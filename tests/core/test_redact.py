@@ -59,3 +59,14 @@ def test_configured_handlers_use_the_redacting_formatter():
 
     ours = [h for h in logging.getLogger().handlers if any(isinstance(f, RedactFilter) for f in h.filters)]
     assert ours and all(isinstance(h.formatter, RedactingFormatter) for h in ours)
+
+
+def test_the_time_stamp_in_front_of_a_log_line_is_kept():
+    import logging
+
+    from bansos.core.redact import RedactingFormatter
+
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "NIK 3510090101800001 ditolak", None, None)
+    text = RedactingFormatter("%(asctime)s %(levelname)s %(message)s").format(record)
+    assert text.startswith(record.asctime) and "-" in record.asctime
+    assert "3510090101800001" not in text and "[disamarkan/redacted]" in text

@@ -31,4 +31,9 @@ class RedactingFormatter(logging.Formatter):
     carry the offending value)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        text = super().format(record)
+        # The time stamp in front ("2026-11-22 03:42:11") is digits with dashes: keep it.
+        stamp = getattr(record, "asctime", "")
+        if stamp and text.startswith(stamp):
+            return stamp + redact(text[len(stamp):])
+        return redact(text)

@@ -8,12 +8,18 @@ everything from a seed, so a run can be repeated byte for byte.
 - `activity_report` (bank_sim_activity): the monthly account activity CSV.
 - `returns_answer` (bank_sim_activity): funds pulled back on the ministry's instruction.
 - `accounts_open` (bank_sim_accounts): collective account opening (burekol).
+- `inbox_answer` (behind `bansos bank_simulate`): all of the above for an inbox, once per file.
 
-Outcomes per payment: with a book of accounts, an unknown account is AC01, a closed one AC04, a
-dormant or blocked one AC06, a clearly different holder name BE01; an end-to-end id the bank has
-already credited from another file is AM05 (so a payment sent twice is paid once). On top of
-that, failures at `rates`, drawn from sha256(seed, end-to-end id): a retry, which carries a new
-end-to-end id, may succeed."""
+State in `<outbox>/.bank_sim/`: `credits/<MsgId>.parquet` (what was credited to which account,
+when), `returns/<stem>.parquet`, `accounts/<BANK>-<stem>.parquet` (accounts opened),
+`answered.json` (inbox files answered, by sha256).
+
+Outcomes: a file whose NbOfTxs or CtrlSum disagrees with its transactions is refused whole
+(AM18, AM10). Per payment, with a book of accounts, an unknown account is AC01, a closed one
+AC04, a dormant or blocked one AC06, a clearly different holder name BE01; an end-to-end id the
+bank has already credited from another file, or twice in one file, is AM05 (a payment sent
+twice is paid once). On top of that, failures at `rates`, drawn from sha256(seed, end-to-end
+id): a retry, which carries a new end-to-end id, may succeed."""
 
 from __future__ import annotations
 
@@ -44,7 +50,7 @@ from bansos.demo.bank_sim_files import (
     unit,
 )
 from bansos.payments.banks import BANKS
-from bansos.payments.iso_read import message_of, pain001_read, report_read
+from bansos.payments.iso_read import ReportFormatError, message_of, pain001_read, report_read
 
 __all__ = ["DEFAULT_RATES", "NO_FAILURES", "FailureRates", "accounts_open", "activity_report",
            "bank_answer", "book_read", "inbox_answer", "names_differ", "returns_answer"]
@@ -130,6 +136,20 @@ def _outcomes(*, ids: list[str], accounts: list[str], names: list[str], seed: in
     return reasons
 
 
+def _credits_remember(*, outbox: Path, head: dict, bank: str, credited: pa.Table, on: date) -> None:
+    """What the bank credited from one file, kept in its state under the file's message id
+    (answering the file again replaces it)."""
+    n = credited.num_rows
+    state_write(outbox, "credits", head["message_id"], pa.table({
+        "message_id": pa.array([head["message_id"]] * n, pa.string()),
+        "bank": pa.array([bank] * n, pa.string()),
+        "debtor_account": pa.array([head["debtor_account"]] * n, pa.string()),
+        "end_to_end_id": credited["end_to_end_id"], "account": credited["creditor_account"],
+        "name": credited["creditor_name"], "amount": credited["amount"],
+        "booked_on": pa.array([on] * n, pa.date32()),
+    }, schema=CREDITS_SCHEMA))
+
+
 def bank_answer(*, pain001: Path, outbox: Path, on: date, seed: int, book: Book | None = None,
                 rates: FailureRates = DEFAULT_RATES) -> dict:
     """Answer one pain.001 (module docstring); returns a summary with counts per status and
@@ -177,17 +197,7 @@ def bank_answer(*, pain001: Path, outbox: Path, on: date, seed: int, book: Book 
     notice_path = outbox / f"camt054-{safe_name(original_id)}.xml"
     atomic_write(notice_path, notification_chunks(
         message=notice_id, on=on, accounts=[(head["debtor_account"], entries if accepted else [])]))
-    take = pa.array(accepted, pa.int64())
-    state_write(outbox, "credits", original_id, pa.table({
-        "message_id": pa.array([original_id] * len(accepted), pa.string()),
-        "bank": pa.array([bank] * len(accepted), pa.string()),
-        "debtor_account": pa.array([head["debtor_account"]] * len(accepted), pa.string()),
-        "end_to_end_id": payments["end_to_end_id"].take(take),
-        "account": payments["creditor_account"].take(take),
-        "name": payments["creditor_name"].take(take),
-        "amount": payments["amount"].take(take),
-        "booked_on": pa.array([on] * len(accepted), pa.date32()),
-    }, schema=CREDITS_SCHEMA))
+    _credits_remember(outbox=outbox, head=head, bank=bank, credited=payments.take(pa.array(accepted, pa.int64())), on=on)
     return {"bank": bank, "message_id": original_id, "transactions": len(ids), "total": sum(amounts),
             "group_status": group_status, "group_reason": group_reason or "",
             "credited": len(accepted), "credited_total": accepted_total,
@@ -207,7 +217,8 @@ def inbox_answer(*, inbox: Path, outbox: Path, on: date, seed: int, book_path: P
     answered_path = outbox / STATE / "answered.json"
     answered: dict = json.loads(answered_path.read_text()) if answered_path.exists() else {}
     files = sorted(p for p in inbox.iterdir() if p.is_file()) if inbox.is_dir() else []
-    summary: dict = {"accounts": [], "payments": [], "returns": [], "ignored": [], "already_answered": 0}
+    summary: dict = {"accounts": [], "payments": [], "returns": [], "ignored": [], "errors": [],
+                     "already_answered": 0}
 
     def fresh(path: Path, kind: str) -> bool:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -235,12 +246,16 @@ def inbox_answer(*, inbox: Path, outbox: Path, on: date, seed: int, book_path: P
             remember()
     book = {**book_read(path=book_path), **opened_book(outbox=outbox)} if book_path else None
     for path in (p for p in files if p.suffix.lower() == ".xml"):
-        if not message_of(path=path).startswith("pain.001"):
-            summary["ignored"].append(path.name)
-        elif fresh(path, "pain.001"):
-            summary["payments"].append(bank_answer(pain001=path, outbox=outbox, on=on, seed=seed,
-                                                   book=book, rates=rates))
-            remember()
+        try:  # a broken file is reported, and looked at again next time (it may be replaced)
+            if not message_of(path=path).startswith("pain.001"):
+                summary["ignored"].append(path.name)
+            elif fresh(path, "pain.001"):
+                summary["payments"].append(bank_answer(pain001=path, outbox=outbox, on=on, seed=seed,
+                                                       book=book, rates=rates))
+                remember()
+        except ReportFormatError as error:
+            answered.pop(hashlib.sha256(path.read_bytes()).hexdigest(), None)
+            summary["errors"].append(str(error))
     for path in (p for p in files if named("return-", p)):
         if fresh(path, "return"):
             notice = returns_answer(instruction=path, outbox=outbox, on=on, seed=seed)
