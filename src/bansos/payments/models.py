@@ -155,7 +155,7 @@ class Payment(models.Model):
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", db_constraint=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
-    reason_code = models.CharField(max_length=8, blank=True, help_text="ISO 20022 reason code")
+    reason_code = models.CharField(max_length=35, blank=True, help_text="ISO 20022 reason code (or a bank's own, up to 35)")
     status_at = models.DateTimeField(null=True, blank=True)
     credited_on = models.DateField(null=True, blank=True)
     withdrawn_on = models.DateField(null=True, blank=True)
