@@ -59,11 +59,13 @@ def _staged_accounts(imports: list[int] | None) -> pa.Table:
 
 
 def _members(households: pa.Array) -> pa.Table:
-    members = query_table(schema=_MEMBERS, sql="""
-        SELECT household_id, id, full_name, relationship FROM registry_person
-        WHERE household_id IS NOT NULL""")
-    wanted = pa.table({"household_id": households})
-    return members.join(wanted.group_by("household_id").aggregate([]), "household_id", join_type="inner")
+    """Every registry member of the given families (only those: a sync of a few accounts must
+    not read a national registry)."""
+    wanted = pa.table({"household_id": households}).group_by("household_id").aggregate([])
+    with temp_table(name="account_households", table=wanted):
+        return query_table(schema=_MEMBERS, sql="""
+            SELECT p.household_id, p.id, p.full_name, p.relationship FROM registry_person p
+            JOIN account_households w ON w.household_id = p.household_id""")
 
 
 def _normalised(values: pa.Array) -> pa.Array:

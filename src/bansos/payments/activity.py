@@ -6,7 +6,6 @@ the account's revision, and payments credited before the last withdrawal count a
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from bansos.audit.services import audit_record
 from bansos.core.bulk_temp import temp_table
 from bansos.core.protected import keyring
+from bansos.intake.services import file_sha256
 from bansos.payments.models import BankReport
 from bansos.payments.reconcile import ReportError
 
@@ -85,7 +85,7 @@ def activity_apply(*, path: Path, by: str, bank: str | None = None) -> tuple[Ban
     """Apply one activity list (of `bank`, when given); returns the report and whether it was
     new."""
     path = Path(path)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha256 = file_sha256(path=path)
     seen = BankReport.objects.filter(sha256=sha256).first()
     if seen is not None:
         return seen, False

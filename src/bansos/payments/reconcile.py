@@ -10,7 +10,6 @@ by its sha256, so reading it again changes nothing. A crash mid-way rolls it all
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from bansos.audit.services import audit_record
 from bansos.core.bulk_temp import temp_table
 from bansos.core.crashpoints import crash_point
+from bansos.intake.services import file_sha256
 from bansos.payments.iso_read import BankFile, ReportFormatError, report_read
 from bansos.payments.ledger import LAPSE_REASON, ledger_post
 from bansos.payments.models import Account, BankReport, Batch, Payment
@@ -35,14 +35,6 @@ _ROWS = ["end_to_end_id", "status", "reason_code", "amount", "booked_on"]
 
 class ReportError(ValueError):
     """A bank file refused; nothing was changed. The message is in Indonesian and English."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _refuse(path: Path, message_id: str, message_en: str) -> ReportError:
@@ -185,7 +177,7 @@ def _batches_settle(batch_ids: list[int]) -> None:
 def report_apply(*, path: Path, by: str) -> tuple[BankReport, bool]:
     """Apply a bank file; returns the report and whether it was new (False: read before)."""
     path = Path(path)
-    sha256 = _sha256(path)
+    sha256 = file_sha256(path=path)
     seen = BankReport.objects.filter(sha256=sha256).first()
     if seen is not None:
         return seen, False
