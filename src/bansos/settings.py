@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "bansos.programs",
     "bansos.payments",
     "bansos.notify",
+    "bansos.cases",
+    "bansos.portal",
     "bansos.audit",
     "bansos.office",
     "bansos.demo",

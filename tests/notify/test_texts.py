@@ -24,6 +24,12 @@ PARAMS = {
                                "bank": "BNI", "due": "2026-01-26"},
     "account_requested": {"program": "PKH", "bank": "MANDIRI"},
     "report_rejected": {"bank": "BRI", "file": "camt054-20251012.xml", "error": "skema XML tidak valid"},
+    "otp_code": {"code": "482913", "minutes": 10},
+    "case_update": {"what": "Usulan", "ref": "K-000123", "step": "diverifikasi desa"},
+    "case_escalated": {"what": "Sanggahan", "ref": "K-000124", "step": "Verifikasi desa",
+                       "due": "2026-11-20", "level": "Dinas Sosial Kabupaten/Kota"},
+    "case_reminder": {"what": "Pengaduan", "ref": "K-000125", "step": "Ditangani",
+                      "due": "2026-11-25"},
 }
 
 # The English the catalog should give (msgstr for the lead's .po); checked below with a
@@ -44,6 +50,14 @@ ENGLISH = {
                          "%(program)s aid. Bring your original KK and KTP to the bank when invited.",
     "report_rejected": "The status report from %(bank)s (file %(file)s) was rejected: %(error)s. "
                        "Check the file and upload it again.",
+    "otp_code": "Your bansos verification code: %(code)s. Valid for %(minutes)s minutes. NEVER "
+                "give this code to anyone, officers included.",
+    "case_update": "%(what)s number %(ref)s: %(step)s. See the details in your bansos account "
+                   "or ask at the village office.",
+    "case_escalated": "%(what)s number %(ref)s at the step \"%(step)s\" passed its deadline "
+                      "%(due)s and was escalated to %(level)s. Please act on it promptly.",
+    "case_reminder": "Reminder: %(what)s number %(ref)s at the step \"%(step)s\" is due "
+                     "%(due)s.",
 }
 
 

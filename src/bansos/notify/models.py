@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core.fields import EncryptedField
+
 
 class Message(models.Model):
     """One announcement on one channel. `params` carries only what the text needs (never a
@@ -37,6 +39,9 @@ class Message(models.Model):
                                db_constraint=False, db_index=False, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              db_index=False, related_name="+", help_text="officer notices")
+    # Only for an SMS to a number not (yet) in the registry: a sign-up's one-time code, an
+    # answer to a complaint made by phone. Encrypted like every phone.
+    phone = EncryptedField(purpose="phone")
     key = models.CharField(max_length=120, help_text="the event's idempotency key")
     params = models.JSONField(default=dict)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -146,3 +146,31 @@ def inbox_mark_read(*, household_id: int, message_ids: Sequence[int] | None = No
     if message_ids is not None:
         qs = qs.filter(pk__in=list(message_ids))
     return qs.update(read_at=timezone.now())
+
+
+def citizen_notify(*, kind: str, key: str, params: dict[str, Any], household_id: int | None = None,
+                   person_id: int | None = None, phone: str = "", sms: bool = True) -> int:
+    """Announce one citizen event (a case step, a sign-up code), inside the caller's
+    transaction: an inbox message when the family is known, and an SMS to `phone` when given,
+    else to the person's (or the head's) phone from the registry. Returns the number of new
+    messages; the same key again writes nothing."""
+    spec = kind_get(kind)
+    if spec.audience != CITIZEN:
+        raise ValueError(f"{kind} is an officer notice: use notice_enqueue")
+    text_render(kind=kind, params=params)  # one message: check the values now
+    params = json.loads(json.dumps(params, default=str))
+    now = timezone.now()
+    wanted: list[Message] = []
+    if household_id is not None:
+        wanted.append(Message(kind=kind, channel=Message.Channel.INBOX, household_id=household_id,
+                              person_id=person_id, key=key, params=params,
+                              status=Message.Status.SENT, sent_at=now, next_attempt_at=now,
+                              created_at=now))
+    if sms and (phone or household_id is not None or person_id is not None):
+        wanted.append(Message(kind=kind, channel=Message.Channel.SMS, household_id=household_id,
+                              person_id=person_id, phone=phone or None, key=key, params=params,
+                              next_attempt_at=now, created_at=now))
+    existing = set(Message.objects.filter(key=key).values_list("channel", flat=True))
+    new = [m for m in wanted if m.channel not in existing]
+    Message.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)

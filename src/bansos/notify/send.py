@@ -80,7 +80,8 @@ def _phones(messages: list[Message]) -> dict[int, str | None]:
     person_of = {m.pk: m.person_id or heads.get(m.household_id) for m in sms}
     phones = dict(Person.objects.filter(pk__in={p for p in person_of.values() if p})
                   .values_list("pk", "phone"))
-    return {pk: phones.get(person) for pk, person in person_of.items()}
+    # A number carried by the message itself wins: it is where the citizen asked to be told.
+    return {m.pk: m.phone or phones.get(person_of[m.pk]) for m in sms}
 
 
 def _deliver(message: Message, phone: str | None) -> str:

@@ -62,6 +62,23 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          ("program", "bank"),
          gettext_noop("Rekening kolektif (burekol) %(bank)s untuk bantuan %(program)s sedang "
                       "dibuka. Bawa KK dan KTP asli ke bank saat diundang.")),
+    Kind("otp_code", gettext_lazy("Kode verifikasi"), CITIZEN, ("code", "minutes"),
+         gettext_noop("Kode verifikasi bansos Anda: %(code)s. Berlaku %(minutes)s menit. "
+                      "JANGAN berikan kode ini kepada siapa pun, termasuk petugas.")),
+    Kind("case_update", gettext_lazy("Perkembangan usulan/sanggahan/pengaduan"), CITIZEN,
+         ("what", "ref", "step"),
+         gettext_noop("%(what)s nomor %(ref)s: %(step)s. Lihat rinciannya di akun bansos Anda "
+                      "atau tanyakan ke kantor desa.")),
+    Kind("case_escalated", gettext_lazy("Kasus melewati tenggat"), OFFICER,
+         ("what", "ref", "step", "due", "level"),
+         gettext_noop("%(what)s nomor %(ref)s pada tahap \"%(step)s\" melewati tenggat %(due)s "
+                      "dan dieskalasi ke %(level)s. Mohon segera ditindaklanjuti."),
+         subject=gettext_noop("Eskalasi: %(what)s %(ref)s")),
+    Kind("case_reminder", gettext_lazy("Pengingat tenggat kasus"), OFFICER,
+         ("what", "ref", "step", "due"),
+         gettext_noop("Pengingat: %(what)s nomor %(ref)s pada tahap \"%(step)s\" jatuh tempo "
+                      "%(due)s."),
+         subject=gettext_noop("Pengingat: %(what)s %(ref)s")),
     Kind("report_rejected", gettext_lazy("Laporan bank ditolak"), OFFICER,
          ("bank", "file", "error"),
          gettext_noop("Laporan status dari bank %(bank)s (berkas %(file)s) ditolak: %(error)s. "

@@ -1,0 +1,3 @@
+
+app_name = "citizen_cases"
+urlpatterns: list = []
