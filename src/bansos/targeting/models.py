@@ -89,6 +89,7 @@ class FlagKind(models.TextChoices):
     INELIGIBLE_FIELD_CHECK = "ineligible_field_check", _("Tidak layak setelah verifikasi lapangan")
     WELFARE_STAFF = "welfare_staff", _("Pendamping/petugas sosial")
     GAMBLING = "gambling", _("Terindikasi judi online")
+    WITHDRAWN = "withdrawn", _("Mengundurkan diri")
 
 
 class HouseholdFlag(models.Model):

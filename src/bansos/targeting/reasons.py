@@ -18,6 +18,7 @@ _FLAGS = {
     "ineligible_field_check": gettext_noop("tidak layak menurut pemeriksaan lapangan"),
     "welfare_staff": gettext_noop("terindikasi petugas atau pendamping kesejahteraan sosial"),
     "gambling": gettext_noop("terindikasi judi online"),
+    "withdrawn": gettext_noop("mengundurkan diri dari program"),
 }
 _ATTRIBUTES = {
     "decile": gettext_noop("desil"),

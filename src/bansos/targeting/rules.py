@@ -70,8 +70,8 @@ MemberAttribute = Literal[
     "education", "alive",
 ]  # fmt: skip
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "in", "not_in", "between"]
-FLAGS = ("deceased_record", "ineligible_region", "ineligible_field_check", "welfare_staff", "gambling")
-Flag = Literal["deceased_record", "ineligible_region", "ineligible_field_check", "welfare_staff", "gambling"]
+FLAGS = ("deceased_record", "ineligible_region", "ineligible_field_check", "welfare_staff", "gambling", "withdrawn")
+Flag = Literal["deceased_record", "ineligible_region", "ineligible_field_check", "welfare_staff", "gambling", "withdrawn"]
 REGION_LEVELS = ("province", "regency", "district", "village")
 _REGION_PATTERN = {
     "province": r"\d{2}",
