@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from bansos.programs.models import Enrollment, Program
 from bansos.portal.models import Citizen
+from bansos.programs.models import Enrollment, Program
 
 # A valid NIK of a woman born 12-03-1988 in Kec. Genteng (35.10.09), not in the registry.
 NEW_NIK = "3510095203880007"

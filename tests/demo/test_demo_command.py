@@ -29,10 +29,12 @@ def test_demo_builds_the_registry_and_reports_it(demo_summary, tmp_path):
     assert registry["persons"] == PERSONS
     assert 0 < registry["withheld"] < 0.05 * PERSONS  # people the civil registry lacks ...
     # ... some of whom the lists name: linkage adds them, and places every staged row
-    assert Person.objects.count() == PERSONS - registry["withheld"] + linkage["new_persons"]
+    proposed = demo_summary["cases"]["states"]["proposal:included"]  # an approved usul adds a person
+    assert Person.objects.count() == PERSONS - registry["withheld"] + linkage["new_persons"] + proposed
     assert linkage["rows"] == sum(c["staged"] for c in demo_summary["intake"].values())
     assert linkage["sure"] > 0.9 * linkage["rows"]
-    assert demo_summary["registry"]["households"] == Household.objects.count() > 200
+    # The approved usul was for a family the registry lacked: its household is new too.
+    assert demo_summary["registry"]["households"] + proposed == Household.objects.count() > 200
     assert set(demo_summary["population"]["program_list_rows"]) == {"PKH", "BPNT", "PBIJK",
                                                                       "PIP", "BLT"}
     assert (tmp_path / "demo" / "population" / "ground_truth.csv").exists()
@@ -136,3 +138,28 @@ def test_demo_pays_through_the_simulated_bank_and_reconciles_to_the_rupiah(demo_
     assert paid["messages"]["sent"] > 0
     assert Message.objects.filter(channel="sms", status="sent").count() == paid["messages"]["sent"]
     assert Message.objects.filter(channel="inbox").count() >= Payment.objects.count()
+
+
+def test_demo_leaves_cases_at_every_stage_and_residents_who_can_log_in(demo_summary, client):
+    from bansos.cases.models import Case
+    from bansos.core.models import Run
+    from bansos.core.protected import blind_index
+    from bansos.portal.models import Citizen
+
+    states = demo_summary["cases"]["states"]
+    for key in ("proposal:submitted", "proposal:social_office_verification", "proposal:included",
+                "rebuttal:village_verification", "complaint:answered", "complaint:received"):
+        assert states.get(key, 0) >= 1, key
+    included = Case.objects.get(pk=demo_summary["cases"]["cases"]["included"])
+    assert included.person_id == demo_summary["cases"]["registry_person_from_proposal"] is not None
+    late = Case.objects.get(pk=demo_summary["cases"]["cases"]["late"])
+    assert late.escalation == 1 and late.assigned_role == "district"
+    # The residents' NIKs are printed for trying the portal, never stored in the run's summary.
+    logins = demo_summary["citizens"]
+    assert len(logins) == 4 and Citizen.objects.filter(verified_at__isnull=False).count() == 4
+    stored = json.dumps(Run.objects.filter(kind="demo.build").latest("pk").summary)
+    assert all(login["nik"] not in stored for login in logins)
+    assert demo_summary["signup"]["nik"] not in stored
+    citizen = Citizen.objects.get(person__nik_index=blind_index(logins[0]["nik"], purpose="nik"))
+    client.force_login(citizen.user)
+    assert client.get("/akun/kasus/").status_code == 200

@@ -147,3 +147,21 @@ def test_household_inbox_newest_first_and_read(families):
     assert inbox_mark_read(household_id=sutrisno.household_id) == 0
     assert not Message.objects.filter(household_id=sutrisno.household_id, channel="inbox", read_at=None).exists()
     assert Message.objects.filter(household_id=siti.household_id, channel="inbox", read_at=None).count() == 1
+
+
+def test_a_sign_up_code_goes_by_sms_only_and_is_blanked_once_sent(small_registry, settings, monkeypatch):
+    from bansos.notify import send
+    from bansos.notify.outbox import citizen_notify
+
+    person = small_registry["SUTRISNO"]
+    sent = []
+    monkeypatch.setattr(send, "sms_send", lambda *, phone, text: sent.append((phone, text)))
+    settings.BANSOS_SMS_URL = "http://gateway.invalid/sms"
+    assert citizen_notify(kind="otp_code", key="otp:t:1", params={"code": "482913", "minutes": 10},
+                          household_id=person.household_id, person_id=person.pk, phone="081234567890") == 1
+    message = Message.objects.get(key="otp:t:1")
+    assert message.channel == "sms" and message.phone == "081234567890"  # no inbox copy
+    send.notify_send()
+    message.refresh_from_db()
+    assert message.status == "sent" and message.params == {"code": "******", "minutes": 10}
+    assert sent and "482913" in sent[0][1]

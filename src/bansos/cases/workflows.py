@@ -161,7 +161,8 @@ WITHDRAWAL = _wf(
 
 DUPLICATE_REVIEW = _wf(
     Kind.DUPLICATE_REVIEW,
-    Step("open", _("Menunggu keputusan"), _("diperiksa"), Role.REGENCY, 30,
+    # The village knows its people best; a late review climbs to the district and regency.
+    Step("open", _("Menunggu keputusan"), _("diperiksa"), Role.VILLAGE_OPERATOR, 14,
          actions=(Action("same", _("Orang yang sama: gabungkan"), "merged", effect="duplicate_same", outcome="same"),
                   Action("different", _("Orang berbeda"), "kept_apart", effect="duplicate_different",
                          outcome="different"))),

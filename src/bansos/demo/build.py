@@ -15,6 +15,7 @@ from django.db.models import Count
 from bansos.areas import catalog
 from bansos.areas.services import areas_load
 from bansos.core.runs import run_finish, run_start
+from bansos.demo.cases_demo import demo_cases
 from bansos.demo.generate import AS_OF
 from bansos.demo.officers import DEMO_PASSWORD, demo_officers_create
 from bansos.demo.payments_demo import demo_payments
@@ -41,6 +42,7 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class DemoResult:
     summary: dict[str, Any] = field(default_factory=dict)
+    citizen_logins: dict[str, Any] = field(default_factory=dict)  # printed, never stored
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -80,8 +82,11 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
     payments = demo_payments(work_dir=work_dir / "payments", on=AS_OF.astype(object) + PAY_AFTER, seed=seed,
                              area_code=regency, progress=progress)
     lap("payments")
-    logins = demo_officers_create(**_demo_posts(regions))
+    posts = _demo_posts(regions)
+    logins = demo_officers_create(**posts)
     lap("officers")
+    cases, result.citizen_logins = demo_cases(village_code=posts["village"], seed=seed)
+    lap("cases")
     result.summary = {
         "regions": {code: catalog.by_code()[code].name for code in regions},
         "areas": {k: areas[k] for k in ("province", "regency", "district", "village")},
@@ -94,6 +99,7 @@ def demo_build(*, work_dir: Path, regions: tuple[str, ...] = DEFAULT_REGIONS, pe
         "scoring": targeting["scoring"],
         "programs": targeting["programs"],
         "payments": payments,
+        "cases": cases,
         "logins": [{"username": x.username, "password": DEMO_PASSWORD, "role": x.role, "area": f"{x.area_code} {x.area_name}"}
                    for x in logins],
         "timings": result.timings,

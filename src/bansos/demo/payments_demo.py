@@ -15,6 +15,7 @@ simulated banks (which only ever see files):
 from __future__ import annotations
 
 import secrets
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,9 @@ def _apply(files: list[Path]) -> None:
 
 def demo_payments(*, work_dir: Path, on: date, seed: int, area_code: str, progress=None) -> dict[str, Any]:
     ministry, bank = work_dir / "ke-bank", work_dir / "bank"
+    # A fresh demo database starts with fresh bank folders: files of an earlier demo would
+    # name batches this database never sent.
+    shutil.rmtree(work_dir, ignore_errors=True)
     answered: set[str] = set()
     accounts = accounts_sync(by="demo")
     payments_export(cycles=payable_cycles(), out_dir=ministry, by="demo")

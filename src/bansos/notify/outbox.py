@@ -161,7 +161,7 @@ def citizen_notify(*, kind: str, key: str, params: dict[str, Any], household_id:
     params = json.loads(json.dumps(params, default=str))
     now = timezone.now()
     wanted: list[Message] = []
-    if household_id is not None:
+    if household_id is not None and not spec.secret:
         wanted.append(Message(kind=kind, channel=Message.Channel.INBOX, household_id=household_id,
                               person_id=person_id, key=key, params=params,
                               status=Message.Status.SENT, sent_at=now, next_attempt_at=now,

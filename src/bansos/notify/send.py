@@ -33,7 +33,7 @@ from bansos.notify.channels import (
     sms_send,
 )
 from bansos.notify.models import Message
-from bansos.notify.texts import TextError, subject_render, text_render
+from bansos.notify.texts import KINDS, TextError, subject_render, text_render
 from bansos.registry.models import Household, Person
 
 logger = logging.getLogger(__name__)
@@ -151,6 +151,10 @@ def notify_send(*, limit: int = 1000, now: datetime | None = None) -> dict:
         phones = _phones(messages)
         for message in messages:
             result, changes = _outcome(message, phones.get(message.pk), now)
+            spec = KINDS.get(message.kind)
+            secret = spec.secret if spec is not None and result != "retry" else ()
+            if secret:
+                changes["params"] = {**message.params, **dict.fromkeys(secret, "******")}
             Message.objects.filter(pk=message.pk).update(**changes)
             counts[result] += 1
         done += len(ids)

@@ -36,6 +36,9 @@ class Kind:
     text: str  # msgid, filled with the formatted params
     subject: str = ""  # msgid of the email subject (officer notices)
     optional: tuple[str, ...] = ()  # params that may be empty (left out of the text)
+    # Params that are secrets (a sign-up code): never written to the inbox, and blanked in
+    # the outbox once the SMS is out (sent or given up), so the database does not keep them.
+    secret: tuple[str, ...] = ()
 
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
@@ -64,7 +67,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
                       "dibuka. Bawa KK dan KTP asli ke bank saat diundang.")),
     Kind("otp_code", gettext_lazy("Kode verifikasi"), CITIZEN, ("code", "minutes"),
          gettext_noop("Kode verifikasi bansos Anda: %(code)s. Berlaku %(minutes)s menit. "
-                      "JANGAN berikan kode ini kepada siapa pun, termasuk petugas.")),
+                      "JANGAN berikan kode ini kepada siapa pun, termasuk petugas."), secret=("code",)),
     Kind("case_update", gettext_lazy("Perkembangan usulan/sanggahan/pengaduan"), CITIZEN,
          ("what", "ref", "step"),
          gettext_noop("%(what)s nomor %(ref)s: %(step)s. Lihat rinciannya di akun bansos Anda "

@@ -43,7 +43,8 @@ class Command(BatchCommand):
         with self.progress() as progress:
             result = demo_build(work_dir=work_dir, regions=regions, persons=options["persons"],
                                 seed=options["seed"], progress=progress)
-        summary = {**result.summary, "url": f"http://{options['addr']}/office/"}
+        summary = {**result.summary, **result.citizen_logins, "url": f"http://{options['addr']}/office/",
+                   "portal": f"http://{options['addr']}/"}
         self.serve_after = not options["no_serve"]
         self.addr = options["addr"]
         return summary
@@ -95,6 +96,19 @@ class Command(BatchCommand):
         for login in summary["logins"]:
             table.add_row(login["username"], login["role"], login["area"])
         console.print(table)
+        cases = summary["cases"]
+        console.print(f"Cases: {sum(cases['states'].values())} — {summary['url']}kasus/ "
+                      f"({', '.join(f'{k} {v}' for k, v in cases['states'].items())})")
+        citizens = Table(title=f"Portal {summary['portal']}: resident logins (NIK + password "
+                               f"{summary['citizens'][0]['password']}; synthetic data)")
+        for col in ("NIK", "name"):
+            citizens.add_column(col)
+        for login in summary["citizens"]:
+            citizens.add_row(login["nik"], login["name"])
+        console.print(citizens)
+        signup = summary["signup"]
+        console.print(f"Try the sign-up at {summary['portal']}akun/daftar/ as NIK {signup['nik']}, KK {signup['kk']}, "
+                      f"name {signup['name']}, phone {signup['phone']} (the code is shown on the page in the demo)")
 
     def _fresh_database(self, *, reset: bool) -> None:
         db = settings.DATABASES["default"]
