@@ -133,3 +133,18 @@ def test_uploads_checked_on_their_bytes(citizen, programs, small_registry):
     assert document_store(case=case, kind="minutes", upload=pdf(), by="t").content_type == "application/pdf"
     assert CaseDocument.objects.filter(case=case).count() == 2
     assert "uploads" in str(document_path(stored)) and "static" not in str(document_path(stored))
+
+
+def test_the_household_page_lists_cases_about_the_family(client, citizen, officer, enrolled, small_registry):
+    from bansos.cases.services import rebuttal_submit
+
+    user = citizen("SUTRISNO")
+    siti = small_registry["SITI AMINAH"]
+    enrolled(siti.household)
+    case = rebuttal_submit(by=user, citizen=user.citizen, household_id=siti.household_id, reason="moved",
+                           details="sudah pindah ke Surabaya sejak 2024")
+    client.force_login(officer("village_operator", VILLAGE_A))
+    page = client.get(reverse("office:household_detail", args=[siti.household_id])).content.decode()
+    assert case.ref in page and reverse("cases:detail", args=[case.pk]) in page
+    client.force_login(officer("bank", "35.10"))
+    assert case.ref not in client.get(reverse("office:household_detail", args=[siti.household_id])).content.decode()

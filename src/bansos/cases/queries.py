@@ -43,6 +43,14 @@ def case_queue(*, user, kind: str = "", state: str = "", mine: bool = True, over
     return qs.order_by("due_at", "id")
 
 
+def household_cases(*, household, user) -> list[tuple[Case, CaseSummary]]:
+    """Cases about a household, for its office page (none for roles that do not work cases)."""
+    if not may_work_cases(user=user):
+        return []
+    cases = household.cases.select_related("program").order_by("-created_at")[:50]
+    return [(case, case_summary(case)) for case in cases]
+
+
 def case_get(*, user, pk: int) -> Case:
     if not may_work_cases(user=user):
         return scoped_get(Case.objects.none(), user, pk=pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from bansos.areas.models import Area
 from bansos.areas.scope import officer_area, scoped, scoped_get
 from bansos.audit.services import access_record
+from bansos.cases import queries as case_queries
 from bansos.linkage import queries as linkage_queries
 from bansos.payments import queries as payment_queries
 from bansos.programs import queries as program_queries
@@ -58,6 +59,7 @@ def household_detail(request, pk: int):
         "decisions": program_queries.household_decisions(household=household),
         "payments": payment_queries.payment_history(household_id=household.pk),
         "accounts": payment_queries.household_accounts(household_id=household.pk),
+        "household_cases": case_queries.household_cases(household=household, user=request.user),
         "may_fix_account": program_queries.role_of(request.user) in payment_queries.ACCOUNT_ROLES,
     }
     return render(request, "office/household_detail.html", context)
