@@ -199,3 +199,35 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bansos@localhost")
+
+# --- Cache and the public Cek Bansos search (portal) ---------------------------------------
+# BANSOS_CACHE_URL  unset: each process keeps its own cache in memory (LocMemCache), so with
+#                   several web workers each counts rate limits on its own; set it to a Redis
+#                   URL (redis://host:6379/0, rediss://…) to share one cache between all workers
+#                   (Django's RedisCache; needs the `redis` package installed).
+# BANSOS_PORTAL_SEARCH_RATES  searches allowed per client address, comma-separated
+#                   django-ratelimit rates (default "10/m,200/d": ten a minute, 200 a day).
+# BANSOS_CLIENT_IP_HEADER  behind a reverse proxy: the request.META key holding the client's
+#                   address that the proxy sets (e.g. HTTP_X_REAL_IP); unset: the socket's.
+# BANSOS_PORTAL_HUMAN_CHECK is always on here (no variable turns it off): only a benchmark's
+# own settings module switches it off for its load test.
+_CACHE_URL = os.environ.get("BANSOS_CACHE_URL", "").strip()
+if _CACHE_URL:
+    import importlib.util
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"BANSOS_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {_CACHE_URL!r}")
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured("BANSOS_CACHE_URL names a Redis server but the `redis` package is not "
+                                   "installed: install it (pip install redis) or unset BANSOS_CACHE_URL")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bansos"}}
+BANSOS_PORTAL_SEARCH_RATES = [r.strip() for r in os.environ.get(
+    "BANSOS_PORTAL_SEARCH_RATES", "10/m,200/d").split(",") if r.strip()]
+BANSOS_PORTAL_HUMAN_CHECK = True
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = os.environ.get("BANSOS_CLIENT_IP_HEADER") or None
