@@ -22,7 +22,7 @@ from bansos.core.protected import blind_index
 from bansos.intake.parse_names import names_normalise
 from bansos.portal.models import Citizen
 from bansos.programs import queries as program_queries
-from bansos.programs.models import Enrollment, Program
+from bansos.programs.models import Cycle, Enrollment, Entitlement, Program
 from bansos.registry.models import Household, Person
 
 PROPOSAL_MAX_DECILE = 5  # DOMAIN.md: proposals only for desil 1-5
@@ -141,9 +141,14 @@ def proposal_submit(*, by, citizen: Citizen | None, village: Area, nik: str, kk:
 
 
 def recipient_programs(*, household: Household) -> list[str]:
-    """Programs the family currently receives (active enrolment)."""
-    return list(Enrollment.objects.filter(household=household, status=Enrollment.Status.ACTIVE)
-                .values_list("program_id", flat=True).order_by("program_id"))
+    """Programs the family currently receives: an active enrolment, or an approved entitlement
+    in a cycle being approved or paid (what the village's recipient list shows)."""
+    enrolled = set(Enrollment.objects.filter(household=household, status=Enrollment.Status.ACTIVE)
+                   .values_list("program_id", flat=True))
+    entitled = set(Entitlement.objects.filter(
+        household=household, state=Entitlement.State.APPROVED,
+        cycle__state__in=[Cycle.State.APPROVED, Cycle.State.PAYING]).values_list("cycle__program_id", flat=True))
+    return sorted(enrolled | entitled)
 
 
 def rebuttal_submit(*, by, citizen: Citizen, household_id: int, reason: str, details: str = "",
