@@ -231,3 +231,7 @@ BANSOS_PORTAL_SEARCH_RATES = [r.strip() for r in os.environ.get(
 BANSOS_PORTAL_HUMAN_CHECK = True
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = os.environ.get("BANSOS_CLIENT_IP_HEADER") or None
+
+# Citizen sign-up: show the one-time code on the verification page as well as sending it (the
+# demo has no real phones; `bansos demo` turns it on for its own server). Never in production.
+BANSOS_DEMO_SHOW_OTP = _flag("BANSOS_DEMO_SHOW_OTP")

@@ -57,6 +57,8 @@ class Command(BatchCommand):
                                        "--verbosity", "0"])
             # Stopped with SIGTERM as with Ctrl-C, the worker stops too.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            # No real phones in the demo: the sign-up page shows the code it sends.
+            settings.BANSOS_DEMO_SHOW_OTP = True
             try:
                 call_command("runserver", self.addr, use_reloader=False)
             finally:
