@@ -148,3 +148,18 @@ def test_the_household_page_lists_cases_about_the_family(client, citizen, office
     assert case.ref in page and reverse("cases:detail", args=[case.pk]) in page
     client.force_login(officer("bank", "35.10"))
     assert case.ref not in client.get(reverse("office:household_detail", args=[siti.household_id])).content.decode()
+
+
+def test_office_home_counts_the_roles_open_and_late_cases(client, citizen, officer, programs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(citizen("SUTRISNO"))
+    _proposal_post(client)
+    Case.objects.update(due_at=timezone.now() - timedelta(days=1))
+    client.force_login(officer("village_operator", VILLAGE_A))
+    page = client.get(reverse("office:home")).content.decode()
+    assert "1 kasus menunggu tindakan peran Anda" in page and "1 melewati tenggat" in page
+    client.force_login(officer("regency", "35.10"))
+    assert "0 kasus menunggu" in client.get(reverse("office:home")).content.decode()

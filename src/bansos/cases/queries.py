@@ -51,6 +51,14 @@ def household_cases(*, household, user) -> list[tuple[Case, CaseSummary]]:
     return [(case, case_summary(case)) for case in cases]
 
 
+def queue_counts(*, user) -> dict[str, int] | None:
+    """Open cases held by the officer's role in their area, and how many are overdue."""
+    if not may_work_cases(user=user):
+        return None
+    mine = case_queue(user=user)
+    return {"mine": mine.count(), "overdue": mine.filter(due_at__lt=timezone.now()).count()}
+
+
 def case_get(*, user, pk: int) -> Case:
     if not may_work_cases(user=user):
         return scoped_get(Case.objects.none(), user, pk=pk)

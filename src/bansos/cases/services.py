@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyarrow as pa
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from rapidfuzz.distance import JaroWinkler
 
 from bansos.areas.models import Area, Role
 from bansos.cases.engine import CaseError, case_open
@@ -19,7 +17,7 @@ from bansos.cases.uploads import document_store
 from bansos.cases.workflows import COMPLAINT_CATEGORIES, REBUTTAL_REASONS
 from bansos.core.identifiers import parse_kk, parse_nik
 from bansos.core.protected import blind_index
-from bansos.intake.parse_names import names_normalise
+from bansos.linkage.normalize import names_similarity
 from bansos.portal.models import Citizen
 from bansos.programs import queries as program_queries
 from bansos.programs.models import Cycle, Enrollment, Entitlement, Program
@@ -40,12 +38,6 @@ class Upload:
 def _store(case: Case, uploads: Iterable[Upload], by: str) -> None:
     for upload in uploads:
         document_store(case=case, kind=upload.kind, upload=upload.file, by=by)
-
-
-def name_similarity(a: str, b: str) -> float:
-    """Jaro-Winkler of two names after intake's normalisation (titles, spellings, spaces)."""
-    left, right = names_normalise(values=pa.array([a, b], pa.string())).values.to_pylist()
-    return JaroWinkler.similarity(left or "", right or "")
 
 
 def _open_elsewhere(*, kind: str, **match) -> bool:
@@ -82,7 +74,7 @@ def proposal_checks(*, nik: str, kk: str, name: str) -> tuple[dict, Person | Non
         if decile > PROPOSAL_MAX_DECILE:
             raise CaseError(f"usulan hanya untuk desil 1–5; keluarga ini desil {decile} / "
                             f"proposals are only for deciles 1–5; this family is in decile {decile}")
-        score = name_similarity(name, person.full_name)
+        score = names_similarity(given=name, other=person.full_name)
         checks["name_registry"] = round(score, 2)
         if score < NAME_MATCH:
             raise CaseError("nama tidak sesuai dengan NIK di DTSEN / the name does not match the NIK in DTSEN")
@@ -92,7 +84,7 @@ def proposal_checks(*, nik: str, kk: str, name: str) -> tuple[dict, Person | Non
         if dukcapil is None:
             checks["dukcapil"] = "absent"  # the village checks the documents in the field
         else:
-            score = name_similarity(name, dukcapil)
+            score = names_similarity(given=name, other=dukcapil)
             checks.update(dukcapil="found", name_dukcapil=round(score, 2))
             if score < NAME_MATCH:
                 raise CaseError("nama tidak sesuai data Dukcapil / the name does not match the civil registry")

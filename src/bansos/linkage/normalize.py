@@ -39,6 +39,7 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz.distance import JaroWinkler
 
 from bansos.intake.parse_codes import rt_rw_parse, sex_parse
 from bansos.intake.parse_names import LETTERS, name_key, names_normalise
@@ -151,6 +152,20 @@ def name_parts(*, values: pa.Array | pa.ChunkedArray) -> dict[str, pa.Array]:
     columns |= _own_columns(name_key(values=own), rows)
     columns["name_father"] = name_key(values=_names_clean(father)[0])
     return {name: column.take(indices) for name, column in columns.items()}
+
+
+def names_similarity(*, given: str, other: str) -> float:
+    """How alike a typed name is to a recorded one, forgiving case, spacing, titles and
+    honorifics: 1.0 for the same cleaned name or the same spelling key (old spellings such as
+    SOEKARNO/SUKARNO), else the Jaro-Winkler similarity of the cleaned names; 0.0 when either
+    has no name. For one-off checks (a sign-up, a proposal), not for bulk comparison."""
+    parts = name_parts(values=pa.array([given, other], pa.string()))
+    clean, key = parts["name_clean"].to_pylist(), parts["name_key"].to_pylist()
+    if not clean[0] or not clean[1]:
+        return 0.0
+    if clean[0] == clean[1] or (key[0] is not None and key[0] == key[1]):
+        return 1.0
+    return JaroWinkler.similarity(clean[0], clean[1])
 
 
 def _names_clean(texts: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -26,7 +26,8 @@ PAGE_SIZE = 50
 @require_GET
 def home(request):
     area = officer_area(request.user)
-    return render(request, "office/home.html", {"area": area, "counts": queries.area_counts(user=request.user)})
+    return render(request, "office/home.html", {"area": area, "counts": queries.area_counts(user=request.user),
+                                                "cases": case_queries.queue_counts(user=request.user)})
 
 
 @login_required

@@ -33,13 +33,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language, gettext
-from rapidfuzz.distance import JaroWinkler
 
 from bansos.audit.services import audit_record
 from bansos.core.identifiers import ParsedId, parse_kk, parse_nik
 from bansos.core.protected import blind_index
 from bansos.intake.parse_codes import PHONE_RE
-from bansos.linkage.normalize import name_parts
+from bansos.linkage.normalize import name_parts, names_similarity
 from bansos.notify.models import Message
 from bansos.notify.outbox import citizen_notify
 from bansos.portal.models import Citizen
@@ -142,14 +141,7 @@ def name_matches(*, given: str, registered: str) -> bool:
     """Whether the name typed is the registry's name: case, spacing, titles and honorifics
     (`BPK. H. SUTRISNO, S.PD.`) forgiven, then the same display name, the same spelling key
     (old spellings) or a Jaro-Winkler similarity of at least `NAME_MIN_SIMILARITY`."""
-    parts = name_parts(values=pa.array([given, registered], pa.string()))
-    clean = parts["name_clean"].to_pylist()
-    key = parts["name_key"].to_pylist()
-    if not clean[0] or not clean[1]:
-        return False
-    if clean[0] == clean[1] or (key[0] is not None and key[0] == key[1]):
-        return True
-    return JaroWinkler.similarity(clean[0], clean[1]) >= NAME_MIN_SIMILARITY
+    return names_similarity(given=given, other=registered) >= NAME_MIN_SIMILARITY
 
 
 def _identifier(parsed: ParsedId) -> str:
