@@ -34,8 +34,10 @@ class ProposalForm(forms.Form):
     details = forms.CharField(label=_("Alasan diusulkan"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     ktp = _file(_("Foto KTP"), required=True)
     kk_photo = _file(_("Foto Kartu Keluarga"), required=True)
+    selfie = _file(_("Swafoto dengan KTP"))
     house = _file(_("Foto rumah"))
     letter = _file(_("Surat keterangan RT/RW atau SKTM"), accept=LETTER_ACCEPT)
+    electricity = _file(_("Rekening listrik"), accept=LETTER_ACCEPT)
 
     def __init__(self, *args, programs=(), **kwargs):
         super().__init__(*args, **kwargs)

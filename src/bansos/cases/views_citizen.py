@@ -104,7 +104,8 @@ def proposal_new(request):
                 by=request.user, citizen=citizen, village=household.village, nik=data["nik"], kk=data["kk"],
                 name=data["name"], relation=data["relation"], program_id=data["program"] or None,
                 rw=data["rw"], rt=data["rt"], address=data["address"], details=data["details"],
-                uploads=_uploads(form, {"ktp": "ktp", "kk_photo": "kk", "house": "house", "letter": "letter"}))
+                uploads=_uploads(form, {"ktp": "ktp", "kk_photo": "kk", "selfie": "selfie", "house": "house",
+                                         "letter": "letter", "electricity": "electricity"}))
             messages.success(request, _("Usulan %(ref)s terkirim. Perkembangannya dikabarkan lewat SMS dan kotak masuk.")
                              % {"ref": case.ref})
             return redirect("citizen_cases:detail", pk=case.pk)
