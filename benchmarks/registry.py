@@ -70,6 +70,9 @@ class Benchmark:
     # --database-url (so one run measures both); None uses the run's database.
     database: str | None = None
     setup: SetupFunc | None = None
+    # Seconds the untimed setup may take at the reference size (linear in size), on top of the
+    # timeout: a heavy setup (a million payments to reconcile) must not eat the run's time.
+    setup_seconds: float = 0.0
     # Untimed, after the clock: extra metrics from what the function left (e.g. accuracy).
     finish: FinishFunc | None = None
     description: str = ""
@@ -108,6 +111,7 @@ class Registry:
         migrate: bool = True,
         database: str | None = None,
         setup: SetupFunc | None = None,
+        setup_seconds: float = 0.0,
         finish: FinishFunc | None = None,
     ) -> Callable[[BenchFunc], Benchmark]:
         """Decorator declaring a benchmark in this registry; see benchmarks/README.md."""
@@ -129,6 +133,7 @@ class Registry:
                     migrate=migrate,
                     database=database,
                     setup=setup,
+                    setup_seconds=setup_seconds,
                     finish=finish,
                     description=(func.__doc__ or "").strip().split("\n")[0],
                 )

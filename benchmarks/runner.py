@@ -49,8 +49,10 @@ class RunOptions:
 
 
 def timeout_for(bench: Benchmark, size: int | None) -> float:
-    """Kill a hung benchmark eventually, but leave a slow one room to finish and be measured."""
-    return max(10 * bench.budget_for(size), 300.0)
+    """Kill a hung benchmark eventually, but leave a slow one room to finish and be measured
+    (and its declared setup room to run first)."""
+    scale = size / bench.budget_at if bench.sized and size else 1.0
+    return max(10 * bench.budget_for(size), 300.0) + bench.setup_seconds * scale
 
 
 def child_env() -> dict[str, str]:

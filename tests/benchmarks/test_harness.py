@@ -198,3 +198,16 @@ def test_quick_run_keeps_out_of_the_committed_table(tmp_path: Path) -> None:
     assert main(["--quick", "--only", "sum", "--work-dir", str(work)], registry=DUMMIES) == 0
     rows = json.loads((work / "quick" / "results.json").read_text())["results"]
     assert [(r["benchmark"], r["size"]) for r in rows] == [("dummy-sum", 10_000)]
+
+
+def test_a_declared_setup_gets_its_own_time_on_top_of_the_timeout():
+    from benchmarks.registry import Benchmark
+    from benchmarks.runner import timeout_for
+
+    def run(ctx):
+        return {}
+
+    plain = Benchmark(name="x", func=run, target="t", budget_seconds=30, budget_at=1_000_000)
+    heavy = Benchmark(name="y", func=run, target="t", budget_seconds=30, budget_at=1_000_000, setup_seconds=1200)
+    assert timeout_for(plain, 1_000_000) == 300
+    assert timeout_for(heavy, 1_000_000) == 1500 and timeout_for(heavy, 100_000) == 420
