@@ -160,6 +160,10 @@ def test_demo_leaves_cases_at_every_stage_and_residents_who_can_log_in(demo_summ
     stored = json.dumps(Run.objects.filter(kind="demo.build").latest("pk").summary)
     assert all(login["nik"] not in stored for login in logins)
     assert demo_summary["signup"]["nik"] not in stored
+    # Everything the demo did left an unbroken audit chain.
+    from bansos.audit.verify import audit_verify
+
+    assert audit_verify().ok
     citizen = Citizen.objects.get(person__nik_index=blind_index(logins[0]["nik"], purpose="nik"))
     client.force_login(citizen.user)
     assert client.get("/akun/kasus/").status_code == 200

@@ -36,3 +36,18 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at a moment, to be published (a gazette, a notary, the open-data
+    page): whoever holds a checkpoint can later prove that no event up to it was changed, even
+    by someone able to recompute the whole chain in the database."""
+
+    event_id = models.BigIntegerField(help_text="the last event covered")
+    event_hash = models.CharField(max_length=64)
+    events = models.BigIntegerField(help_text="events up to and including it")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-event_id"]
