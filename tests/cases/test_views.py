@@ -163,3 +163,14 @@ def test_office_home_counts_the_roles_open_and_late_cases(client, citizen, offic
     assert "1 kasus menunggu tindakan peran Anda" in page and "1 melewati tenggat" in page
     client.force_login(officer("regency", "35.10"))
     assert "0 kasus menunggu" in client.get(reverse("office:home")).content.decode()
+
+
+def test_the_queue_makes_a_bounded_number_of_queries(client, citizen, officer, programs,
+                                                       django_assert_max_num_queries):
+    client.force_login(citizen("SUTRISNO"))
+    for serial in range(6):
+        _proposal_post(client, nik=f"35100952038800{serial + 10:02d}", name=f"Warga {serial}")
+    client.force_login(officer("village_operator", VILLAGE_A))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("cases:queue")).content.decode()
+    assert page.count('name="case"') == 6

@@ -58,15 +58,17 @@ def _is_filer(*, case: Case, user) -> bool:
     return user is not None and user.is_authenticated and case.filed_by_id == user.pk and not _role(user)
 
 
-def actions_for(*, case: Case, user) -> list[Action]:
+def actions_for(*, case: Case, user, in_area: bool = False) -> list[Action]:
     """What `user` may do to `case` now: officers act on steps held by their role (or, once
-    escalated, by the role it climbed to) in their area; the filer acts on citizen steps."""
+    escalated, by the role it climbed to) in their area; the filer acts on citizen steps.
+    `in_area`: the caller read the case through the officer's scope already (a queue page), so
+    the area need not be checked again case by case."""
     if not case.is_open:
         return []
     step = step_of(case)
     role = _role(user)
     if role:
-        if not officer_sees(case=case, user=user):
+        if role == Role.BANK or not (in_area or officer_sees(case=case, user=user)):
             return []
         holders = {case.assigned_role, routed_role(kind=case.kind, category=case.category, step=step)}
         holders.discard(CITIZEN)

@@ -42,8 +42,8 @@ def queue(request):
     qs = queries.case_queue(user=request.user, kind=data.get("kind", ""), mine=scope == "mine",
                             overdue=scope == "overdue", open_only=scope != "closed")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(case, queries.case_summary(case), [a for a in actions_for(case=case, user=request.user) if a.bulk])
-            for case in page]
+    rows = [(case, queries.case_summary(case),
+             [a for a in actions_for(case=case, user=request.user, in_area=True) if a.bulk]) for case in page]
     bulk = sorted({(a.code, str(a.label)) for _, _, actions in rows for a in actions})
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,7 +63,7 @@ def queue_bulk(request):
         if not pk.isdigit():
             continue
         case = queries.case_get(user=request.user, pk=int(pk))
-        if not any(a.code == action and a.bulk for a in actions_for(case=case, user=request.user)):
+        if not any(a.code == action and a.bulk for a in actions_for(case=case, user=request.user, in_area=True)):
             refused.append(case.ref)
             continue
         try:
