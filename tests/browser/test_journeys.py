@@ -73,7 +73,9 @@ def test_public_search_finds_a_recipient_masked(page, base_url, world):
 
 def test_resident_signs_up_proposes_rebuts_and_complains(page, base_url, world, enrolled, tmp_path):
     enrolled(world["SITI AMINAH"].household)
-    page.goto(f"{base_url}/akun/daftar/")
+    for path in ("/akun/masuk/", "/akun/daftar/"):  # the citizen's first pages, on a slow phone too
+        weight = page_weight(page, f"{base_url}{path}")
+        assert weight.total <= PUBLIC_PAGE_BUDGET, weight.report()
     axe_check(page)
     page.locator("#id_nik").fill("3510090101800001")
     page.locator("#id_kk").fill("3510091203150007")
