@@ -59,8 +59,11 @@ def test_public_search_finds_a_recipient_masked(page, base_url, world):
     for select_id, value in (("id_provinsi", "35"), ("id_kabupaten", "35.10"),
                              ("id_kecamatan", "35.10.09"), ("id_desa", VILLAGE_A)):
         page.locator(f"#{select_id} option[value='{value}']").wait_for(state="attached")
-        page.wait_for_load_state("networkidle")  # htmx has wired the select it just inserted
-        page.locator(f"#{select_id}").select_option(value)
+        select = page.locator(f"#{select_id}")
+        if select.get_attribute("hx-get"):
+            # htmx has wired the select it just inserted (its listener is set on processing).
+            page.wait_for_function("el => el['htmx-internal-data'] !== undefined", arg=select.element_handle())
+        select.select_option(value)
     page.locator("#wilayah-nama").fill("Sutrisno")
     _answer(page, "wilayah")
     with page.expect_navigation():

@@ -41,14 +41,18 @@ def step_of(case: Case) -> Step:
     return workflow(case.kind).step(case.state)
 
 
+def _officer(user) -> Officer | None:
+    return getattr(user, "officer", None) if user is not None and user.is_authenticated else None
+
+
 def _role(user) -> str:
-    officer = getattr(user, "officer", None) if user is not None and user.is_authenticated else None
+    officer = _officer(user)
     return officer.role if officer else ""
 
 
 def officer_sees(*, case: Case, user) -> bool:
     """An officer sees a case of their area (banks see none: cases are not theirs)."""
-    officer = getattr(user, "officer", None) if user is not None and user.is_authenticated else None
+    officer = _officer(user)
     if officer is None or officer.role == Role.BANK:
         return False
     return Case.objects.filter(area_filter(officer.area), pk=case.pk).exists()
@@ -107,7 +111,7 @@ def step_enter(case: Case, state: str, *, now: datetime) -> None:
 
 
 def event_add(case: Case, *, by, action: str, from_state: str, note: str = "", public: bool = True) -> CaseEvent:
-    officer = getattr(by, "officer", None) if by is not None and getattr(by, "is_authenticated", False) else None
+    officer = _officer(by)
     return CaseEvent.objects.create(
         case=case, actor=by.username if by is not None else SYSTEM, action=action,
         actor_role=officer.role if officer else ("" if by is None else CITIZEN),

@@ -6,6 +6,8 @@ review's own service (`effects`)."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,7 +68,7 @@ def review_cases_sync() -> dict[str, int]:
                   ref_type=SUSPENSION, ref_id=suspension.pk, household_id=household.pk,
                   person_id=household.head_id, program_id=suspension.cycle.program_id,
                   rw=household.rw, rt=household.rt, data={"reason": suspension.reason},
-                  due_at=timezone.make_aware(timezone.datetime.combine(suspension.due_on, timezone.datetime.min.time())))
+                  due_at=timezone.make_aware(datetime.combine(suspension.due_on, time.min)))
         counts["opened"] += 1
     decided = dict(DuplicateReview.objects.filter(
         pk__in=Case.objects.filter(ref_type=DUPLICATE, closed_at__isnull=True).values("ref_id"))

@@ -77,10 +77,10 @@ def queue_bulk(request):
     return redirect(request.POST.get("next") or "cases:queue")
 
 
-def _document_kinds(case):
-    kinds = [CaseDocument.DocKind.MINUTES, CaseDocument.DocKind.LETTER, CaseDocument.DocKind.HOUSE,
-             CaseDocument.DocKind.OTHER]
-    return [(k.value, k.label) for k in kinds]
+# What officers add to a case: the deliberation's minutes, letters, a field visit's photo.
+OFFICE_DOCUMENT_KINDS = [(k.value, k.label) for k in (
+    CaseDocument.DocKind.MINUTES, CaseDocument.DocKind.LETTER, CaseDocument.DocKind.HOUSE,
+    CaseDocument.DocKind.OTHER)]
 
 
 @login_required
@@ -95,7 +95,7 @@ def case_detail(request, pk: int):
         "events": queries.case_timeline(case=case, public_only=False),
         "documents": queries.case_documents(case=case, public_only=False),
         "subject_nik": subject_nik_masked(case),
-        "document_form": DocumentForm(kinds=_document_kinds(case)),
+        "document_form": DocumentForm(kinds=OFFICE_DOCUMENT_KINDS),
     })
 
 
@@ -129,7 +129,7 @@ def case_note_add(request, pk: int):
 @require_POST
 def case_document_add(request, pk: int):
     case = queries.case_get(user=request.user, pk=pk)
-    form = DocumentForm(request.POST, request.FILES, kinds=_document_kinds(case))
+    form = DocumentForm(request.POST, request.FILES, kinds=OFFICE_DOCUMENT_KINDS)
     if form.is_valid():
         try:
             document_store(case=case, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
